@@ -1,0 +1,124 @@
+"""The command line. Each command parses options, calls one service function,
+and hands the result to a renderer. Heavy imports (SQLAlchemy, SQLModel,
+Alembic, pendulum) happen inside commands, so `handoff --help` stays instant."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from handoff_cli.cli.common import AppState
+from handoff_cli.errors import HandoffError, StoreBusy
+
+
+class HandoffGroup(TyperGroup):
+    """Maps every expected failure to one line on stderr and its exit code, once, here."""
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        import click
+
+        standalone = kwargs.pop("standalone_mode", True)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            typer.echo(exc.format_message(), err=False)
+            code = 0
+        except click.UsageError as exc:
+            hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+            typer.echo(f"handoff: {exc.format_message()}{hint}", err=True)
+            code = 2
+        except click.ClickException as exc:
+            typer.echo(f"handoff: {exc.format_message()}", err=True)
+            code = exc.exit_code
+        except click.Abort:
+            typer.echo("handoff: aborted", err=True)
+            code = 1
+        else:
+            code = rv if isinstance(rv, int) else 0
+        if standalone:
+            sys.exit(code)
+        return code
+
+    def invoke(self, ctx):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except HandoffError as exc:
+            _fail(ctx, exc, exc.exit_code, str(exc))
+        except Exception as exc:  # noqa: BLE001 - the one edge where failures become exit codes
+            import click
+
+            if isinstance(exc, (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)):
+                raise
+            from handoff_cli.store import is_locked_error
+
+            if is_locked_error(exc):
+                busy = StoreBusy("the store is locked by another process writing; try again later")
+                _fail(ctx, exc, busy.exit_code, str(busy))
+            _fail(ctx, exc, 1, f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+
+
+def _fail(ctx, exc: BaseException, code: int, message: str) -> None:
+    state = ctx.find_object(AppState)
+    if (state is not None and state.debug) or os.environ.get("HANDOFF_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    from handoff_cli.store import mask_url
+
+    typer.echo(f"handoff: {mask_url(message)}", err=True)
+    ctx.exit(code)
+
+
+app = typer.Typer(
+    name="handoff",
+    cls=HandoffGroup,
+    help="Track B2B accounts through implementation and onboarding, and watch the handover between them.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        Optional[str], typer.Option("--db", help="Store path or SQLAlchemy URL (default: HANDOFF_DB, else the user data folder).")
+    ] = None,
+    as_of: Annotated[
+        Optional[str], typer.Option("--as-of", help="Treat this date as today (default: HANDOFF_TODAY, else the real date).")
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for failures.")] = False,
+) -> None:
+    ctx.obj = AppState(db=db, as_of=as_of, debug=debug)
+
+
+def _register() -> None:
+    from handoff_cli.cli import (
+        accounts,
+        config,
+        db,
+        events,
+        handover,
+        io,
+        milestones,
+        owners,
+        plans,
+        report,
+        status,
+    )
+
+    for module in (db, accounts, owners, plans, milestones, events, handover, status, report, io, config):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="handoff")

@@ -1,0 +1,81 @@
+"""What every command shares: the global state, option types, and the way to
+the store, the clock and the renderers. Light imports only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from handoff_cli.store import Store
+
+
+@dataclass
+class AppState:
+    db: Optional[str] = None
+    as_of: Optional[str] = None
+    debug: bool = False
+    _store: "Store | None" = None
+    _today: Optional[date] = None
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+# Option types shared by commands. Defaults are never computed at import time.
+FormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help="table, json, csv or markdown (default: table).")]
+OnOpt = Annotated[Optional[str], typer.Option("--on", help="Date of the fact (default: today). Offsets: --on=-2w.")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Report as of this date (default: today).")]
+LimitOpt = Annotated[int, typer.Option("--limit", min=1, help="Rows shown in the table view (JSON, CSV, markdown give all).")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Include archived and churned accounts.")]
+
+
+def state(ctx: typer.Context) -> AppState:
+    obj = ctx.find_object(AppState)
+    if obj is None:  # pragma: no cover - the root callback always sets it
+        obj = AppState()
+        ctx.obj = obj
+    return obj
+
+
+def get_store(ctx: typer.Context) -> "Store":
+    st = state(ctx)
+    if st._store is None:
+        from handoff_cli.store import Store, resolve_url
+
+        st._store = Store(resolve_url(st.db))
+    return st._store
+
+
+def get_today(ctx: typer.Context, as_of: Optional[str] = None) -> date:
+    """Today by the one clock; a command's own --as-of wins over the global one."""
+    from handoff_cli.clock import resolve_today
+
+    st = state(ctx)
+    if as_of is not None:
+        return resolve_today(as_of)
+    if st._today is None:
+        st._today = resolve_today(st.as_of)
+    return st._today
+
+
+def get_on(ctx: typer.Context, on: Optional[str], what: str = "--on") -> date:
+    """The date of a write: --on parsed against today, else today."""
+    from handoff_cli.clock import parse_date
+
+    today = get_today(ctx)
+    return today if on is None else parse_date(on, today=today, what=what)
+
+
+def parse_opt_date(ctx: typer.Context, value: Optional[str], what: str) -> Optional[date]:
+    from handoff_cli.clock import parse_date
+
+    return None if value is None else parse_date(value, today=get_today(ctx), what=what)

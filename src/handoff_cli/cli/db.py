@@ -1,0 +1,61 @@
+"""handoff init, and handoff db path | upgrade | check | backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from handoff_cli.cli.common import get_store, get_today
+
+app = typer.Typer(help="The store: where it is, its schema, its health, its backups.", no_args_is_help=True)
+
+
+def init(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option("--demo", help="Load the example portfolio.")] = False,
+) -> None:
+    """Create the store (and upgrade it if it is old)."""
+    from handoff_cli.render import note
+    from handoff_cli.services.store_admin import init_store
+
+    store = get_store(ctx)
+    info = init_store(store=store)
+    if demo:
+        from handoff_cli.services.demo import load_demo
+
+        count = load_demo(store=store, today=get_today(ctx))
+        note(f"loaded the example portfolio: {count} accounts")
+    note(f"store ready at {info.location} (schema {info.revision})")
+
+
+@app.command("path")
+def path(ctx: typer.Context) -> None:
+    """Print where the store is (passwords masked)."""
+    typer.echo(get_store(ctx).display())
+
+
+@app.command("upgrade")
+def upgrade(ctx: typer.Context) -> None:
+    """Apply schema migrations (the way to upgrade a PostgreSQL store)."""
+    from handoff_cli.render import note
+    from handoff_cli.services.store_admin import upgrade_store
+
+    info = upgrade_store(store=get_store(ctx))
+    note(f"store {info.location} is at schema {info.revision}")
+
+
+@app.command("backup")
+def backup(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="New file to write the copy to.")]) -> None:
+    """Copy a SQLite store safely while others may be writing."""
+    from handoff_cli.render import note
+    from handoff_cli.services.store_admin import backup_store
+
+    dest = backup_store(file, store=get_store(ctx))
+    note(f"backed up to {dest}")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("init")(init)
+    root.add_typer(app, name="db")

@@ -1,0 +1,82 @@
+"""The one clock. Nothing else in handoff reads the wall clock.
+
+``resolve_today`` turns ``--as-of`` / ``HANDOFF_TODAY`` / the real date in
+``HANDOFF_TZ`` into a plain ``datetime.date`` that is passed down as a value.
+``parse_date`` understands ISO 8601, ``today``, ``yesterday``, ``tomorrow`` and
+offsets such as ``+3d`` or ``-2w`` relative to that date.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, datetime, timedelta
+
+from handoff_cli.errors import BadInput
+
+_OFFSET = re.compile(r"^([+-])(\d{1,5})([dwmy])$")
+_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+
+
+def _real_today() -> date:
+    tz = os.environ.get("HANDOFF_TZ")
+    if tz:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return datetime.now(ZoneInfo(tz)).date()
+        except (ZoneInfoNotFoundError, ValueError):
+            raise BadInput(f"HANDOFF_TZ={tz!r} is not a known time zone (try Europe/Berlin or UTC)") from None
+    return datetime.now().astimezone().date()
+
+
+def resolve_today(as_of: str | None = None) -> date:
+    """The date every command treats as today: --as-of, else HANDOFF_TODAY, else the real date."""
+    source = "--as-of"
+    if as_of is None:
+        as_of, source = os.environ.get("HANDOFF_TODAY") or None, "HANDOFF_TODAY"
+    if as_of is None:
+        return _real_today()
+    return parse_date(as_of, today=_real_today(), what=source)
+
+
+def parse_date(text: str, *, today: date, what: str = "date") -> date:
+    """Parse a user-supplied date. Raises BadInput with a one-line hint."""
+    raw = (text or "").strip()
+    low = raw.lower()
+    if low in _WORDS:
+        return today + timedelta(days=_WORDS[low])
+    m = _OFFSET.match(low)
+    if m:
+        sign = -1 if m.group(1) == "-" else 1
+        n = int(m.group(2)) * sign
+        unit = m.group(3)
+        try:
+            if unit == "d":
+                return today + timedelta(days=n)
+            if unit == "w":
+                return today + timedelta(weeks=n)
+            import pendulum
+
+            d = pendulum.Date(today.year, today.month, today.day)
+            d = d.add(months=n) if unit == "m" else d.add(years=n)
+            return date(d.year, d.month, d.day)
+        except (OverflowError, ValueError):
+            raise BadInput(f"{what} {text!r} is out of range") from None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    if not raw or len(raw) > 64 or not raw[:1].isdigit():
+        raise BadInput(f"{what} {text!r} is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w")
+    import pendulum
+
+    try:
+        parsed = pendulum.parse(raw, strict=False)
+    except Exception:
+        raise BadInput(f"{what} {text!r} is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w") from None
+    if isinstance(parsed, datetime):
+        return parsed.date()
+    if isinstance(parsed, date):
+        return date(parsed.year, parsed.month, parsed.day)
+    raise BadInput(f"{what} {text!r} is not a calendar date: use YYYY-MM-DD")

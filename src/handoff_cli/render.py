@@ -1,0 +1,182 @@
+"""Renderers: plain results in, table / JSON / CSV / markdown out on stdout.
+
+Tables use rich on a terminal; off a terminal (cron, pipes) or with NO_COLOR they
+are plain fixed-width text with no colour codes. JSON carries ``schema_version``
+and ``as_of`` with ISO dates and stable keys. CSV cells that start with
+``= + - @`` are prefixed with ``'`` so spreadsheets do not run them as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Iterable, Mapping, Sequence
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str
+    justify: str = "left"
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def use_color() -> bool:
+    return is_terminal() and not os.environ.get("NO_COLOR")
+
+
+def fmt_name(fmt: Any) -> str:
+    if fmt is None:
+        return "table"
+    return fmt.value if isinstance(fmt, Enum) else str(fmt)
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def dumps(payload: Mapping[str, Any]) -> str:
+    return json.dumps(jsonable(payload), ensure_ascii=False, indent=2)
+
+
+def envelope(as_of: date, **body: Any) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "as_of": as_of, **body}
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell(v) for v in value)
+    return str(value)
+
+
+def csv_cell(value: Any) -> str:
+    text = cell(value)
+    if text[:1] in ("=", "+", "-", "@") and not isinstance(value, (int, float)):
+        return "'" + text
+    return text
+
+
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([c.key for c in columns])
+    for row in rows:
+        writer.writerow([csv_cell(row.get(c.key)) for c in columns])
+    return buf.getvalue()
+
+
+def md_cell(value: Any) -> str:
+    return cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col]) -> str:
+    lines = ["| " + " | ".join(c.header for c in columns) + " |"]
+    lines.append("| " + " | ".join("---:" if c.justify == "right" else "---" for c in columns) + " |")
+    for row in rows:
+        lines.append("| " + " | ".join(md_cell(row.get(c.key)) for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    if use_color() and not stderr:
+        return Console(file=stream, highlight=False)
+    return Console(file=stream, highlight=False, no_color=True, color_system=None, width=10_000, soft_wrap=True)
+
+
+def print_renderable(renderable: Any) -> None:
+    """Print a rich renderable: styled on a terminal, plain trimmed text elsewhere."""
+    con = console()
+    if use_color():
+        con.print(renderable)
+        return
+    with con.capture() as cap:
+        con.print(renderable)
+    text = "\n".join(line.rstrip() for line in cap.get().splitlines())
+    sys.stdout.write(text + "\n")
+
+
+def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[Col], *, title: str | None = None, styles: Mapping[str, str] | None = None):
+    from rich import box
+    from rich.table import Table
+
+    t = Table(
+        title=title if use_color() else None,
+        box=box.SIMPLE_HEAD if use_color() else None,
+        show_edge=False,
+        pad_edge=False,
+        header_style="bold" if use_color() else "",
+    )
+    for c in columns:
+        t.add_column(c.header, justify=c.justify, overflow="fold")
+    for row in rows:
+        t.add_row(*[cell(row.get(c.key)) for c in columns], style=(styles or {}).get(str(row.get("_style", ""))))
+    return t
+
+
+def note(message: str) -> None:
+    """A message for the human (stderr), never data."""
+    sys.stderr.write(message + "\n")
+
+
+def emit_listing(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    key: str,
+    columns: Sequence[Col],
+    fmt: Any,
+    as_of: date,
+    limit: int | None = None,
+    title: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+    empty: str | None = None,
+) -> None:
+    """A listing in the requested format. JSON/CSV/markdown give every row; the table stops at limit."""
+    name = fmt_name(fmt)
+    if name == "json":
+        sys.stdout.write(dumps(envelope(as_of, **(dict(extra) if extra else {}), **{key: list(rows)})) + "\n")
+    elif name == "csv":
+        sys.stdout.write(to_csv(rows, columns))
+    elif name == "markdown":
+        sys.stdout.write(to_markdown(rows, columns))
+    else:
+        if not rows:
+            note(empty or f"no {key}")
+            return
+        shown = rows if limit is None else rows[:limit]
+        print_renderable(table(shown, columns, title=title))
+        if len(rows) > len(shown):
+            note(f"... and {len(rows) - len(shown)} more (raise --limit, or use --format json|csv|markdown for every row)")
+
+
+def emit_json(payload: Mapping[str, Any]) -> None:
+    sys.stdout.write(dumps(payload) + "\n")

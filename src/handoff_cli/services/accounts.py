@@ -1,0 +1,206 @@
+"""Accounts: add, list, show, edit, archive."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Optional
+
+from handoff_cli.config import load_config
+from handoff_cli.errors import BadInput, Conflict
+from handoff_cli.models import MOTIONS, Account
+from handoff_cli.services.common import clean_text, find_account, name_key
+from handoff_cli.store import Store, to_date
+
+_UNSET: Any = object()
+
+
+@dataclass(frozen=True)
+class AccountView:
+    name: str
+    external_id: Optional[str]
+    signed_on: date
+    motion: str
+    segment: Optional[str]
+    ttv_target_days: int
+    arr: Optional[float]
+    archived_on: Optional[date]
+    churned_on: Optional[date]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _check_motion(motion: str) -> str:
+    if motion not in MOTIONS:
+        raise BadInput(f"motion {motion!r} is not one of {', '.join(MOTIONS)}")
+    return motion
+
+
+def _check_target(days: Optional[int]) -> Optional[int]:
+    if days is not None and (days < 0 or days > 36_500):
+        raise BadInput(f"TTV target {days} must be a whole number of days from 0 to 36500")
+    return days
+
+
+def _check_arr(arr: Optional[float]) -> Optional[float]:
+    if arr is not None and (math.isnan(arr) or math.isinf(arr) or arr < 0):
+        raise BadInput(f"ARR {arr} must be a number zero or more")
+    return arr
+
+
+def _view(acc: Account, default_targets: dict[str, int], churned_on: Optional[date] = None) -> AccountView:
+    return AccountView(
+        name=acc.name,
+        external_id=acc.external_id,
+        signed_on=acc.signed_on,
+        motion=acc.motion,
+        segment=acc.segment,
+        ttv_target_days=acc.ttv_target_days if acc.ttv_target_days is not None else int(default_targets[acc.motion]),
+        arr=acc.arr,
+        archived_on=acc.archived_on,
+        churned_on=churned_on,
+    )
+
+
+def add_account(
+    name: str,
+    *,
+    signed_on: date,
+    motion: str = "high-touch",
+    segment: Optional[str] = None,
+    ttv_target_days: Optional[int] = None,
+    arr: Optional[float] = None,
+    external_id: Optional[str] = None,
+    store: Store,
+    today: date,
+) -> AccountView:
+    from sqlmodel import select
+
+    name = clean_text(name, "account name")
+    segment = clean_text(segment, "segment", required=False)
+    external_id = clean_text(external_id, "external id", required=False)
+    _check_motion(motion)
+    _check_target(ttv_target_days)
+    _check_arr(arr)
+    targets = load_config()["ttv_target_days"]
+    with store.write() as s:
+        if s.exec(select(Account.id).where(Account.name_key == name_key(name))).first() is not None:
+            raise Conflict(f"an account named {name!r} exists already (names are unique, ignoring case)")
+        if external_id and s.exec(select(Account.id).where(Account.external_id == external_id)).first() is not None:
+            raise Conflict(f"external id {external_id!r} belongs to another account")
+        acc = Account(
+            name=name,
+            name_key=name_key(name),
+            external_id=external_id,
+            signed_on=signed_on,
+            motion=motion,
+            segment=segment,
+            ttv_target_days=ttv_target_days,
+            arr=arr,
+        )
+        s.add(acc)
+        s.flush()
+        return _view(acc, targets)
+
+
+def edit_account(
+    ref: str,
+    *,
+    name: Optional[str] = None,
+    signed_on: Optional[date] = None,
+    motion: Optional[str] = None,
+    segment: Optional[str] = _UNSET,
+    ttv_target_days: Optional[int] = _UNSET,
+    arr: Optional[float] = _UNSET,
+    external_id: Optional[str] = _UNSET,
+    store: Store,
+    today: date,
+) -> AccountView:
+    """Change the given fields; an empty string clears an optional one."""
+    from sqlmodel import select
+
+    targets = load_config()["ttv_target_days"]
+    with store.write() as s:
+        acc = find_account(s, ref)
+        if name is not None:
+            name = clean_text(name, "account name")
+            clash = s.exec(select(Account.id).where(Account.name_key == name_key(name), Account.id != acc.id)).first()
+            if clash is not None:
+                raise Conflict(f"an account named {name!r} exists already (names are unique, ignoring case)")
+            acc.name, acc.name_key = name, name_key(name)
+        if signed_on is not None:
+            acc.signed_on = signed_on
+        if motion is not None:
+            acc.motion = _check_motion(motion)
+        if segment is not _UNSET:
+            acc.segment = clean_text(segment, "segment", required=False)
+        if ttv_target_days is not _UNSET:
+            acc.ttv_target_days = _check_target(ttv_target_days)
+        if arr is not _UNSET:
+            acc.arr = _check_arr(arr)
+        if external_id is not _UNSET:
+            ext = clean_text(external_id, "external id", required=False)
+            if ext:
+                clash = s.exec(select(Account.id).where(Account.external_id == ext, Account.id != acc.id)).first()
+                if clash is not None:
+                    raise Conflict(f"external id {ext!r} belongs to another account")
+            acc.external_id = ext
+        s.add(acc)
+        return _view(acc, targets)
+
+
+def archive_account(ref: str, *, on: date, store: Store, today: date) -> AccountView:
+    targets = load_config()["ttv_target_days"]
+    with store.write() as s:
+        acc = find_account(s, ref)
+        if acc.archived_on is not None:
+            raise BadInput(f"account {acc.name!r} was archived on {acc.archived_on.isoformat()} already")
+        acc.archived_on = on
+        s.add(acc)
+        return _view(acc, targets)
+
+
+_LIST_SQL = """
+SELECT a.name, a.external_id, a.signed_on, a.motion, a.segment, a.ttv_target_days, a.arr, a.archived_on,
+       (SELECT MIN(e.occurred_on) FROM event e
+         WHERE e.account_id = a.id AND e.kind = 'churned' AND e.occurred_on <= :today) AS churned_on
+FROM account a
+WHERE a.signed_on <= :today OR :all_ = 1
+ORDER BY a.name_key
+"""
+
+
+def list_accounts(*, include_all: bool = False, store: Store, today: date) -> list[AccountView]:
+    """Accounts that exist by today, neither archived nor churned (all of them with include_all)."""
+    targets = load_config()["ttv_target_days"]
+    out = []
+    with store.reader() as r:
+        for name, ext, signed, motion, segment, target, arr, archived, churned in r.all(
+            _LIST_SQL, {"today": today, "all_": 1 if include_all else 0}
+        ):
+            archived, churned = to_date(archived), to_date(churned)
+            if not include_all and ((archived and archived <= today) or churned):
+                continue
+            out.append(
+                AccountView(
+                    name=name,
+                    external_id=ext,
+                    signed_on=to_date(signed),
+                    motion=motion,
+                    segment=segment,
+                    ttv_target_days=target if target is not None else int(targets[motion]),
+                    arr=arr,
+                    archived_on=archived,
+                    churned_on=churned,
+                )
+            )
+    return out
+
+
+def show_account(ref: str, *, store: Store, today: date) -> AccountView:
+    targets = load_config()["ttv_target_days"]
+    with store.write() as s:
+        acc = find_account(s, ref)
+        return _view(acc, targets)
