@@ -1,0 +1,216 @@
+"""The value ledger: log events, list them, and validate one event's kind and value.
+
+The ledger is append-only. Two kinds are also milestones: a `go-live` event and a
+`go-live` milestone are one fact, and so are a `workflow-live` event and a
+`first-workflow` milestone. Logging the event completes the open milestone(s) of
+that kind; completing the milestone records the event (see services/milestones.py).
+
+``validate_event`` does no database work and imports nothing heavy, so the CSV
+importer can call it for every row.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+from handoff_cli.errors import BadInput
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlmodel import Session
+
+    from handoff_cli.store import Store
+
+# An event of this kind is the same fact as completing a milestone of that kind.
+EVENT_MILESTONE_KIND: dict[str, str] = {"go-live": "go-live", "workflow-live": "first-workflow"}
+MILESTONE_EVENT_KIND: dict[str, str] = {m: e for e, m in EVENT_MILESTONE_KIND.items()}
+
+_KINDS: frozenset[str] = frozenset()
+_KINDS_TEXT = ""
+# A plain decimal number: no NaN, no infinity, no digit separators.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+# kind -> (what the value means, low, high, whole number only)
+_VALUE_RULES: dict[str, tuple[str, float, float, bool]] = {
+    "usage": ("active users that week, a whole number 0 or more", 0.0, math.inf, True),
+    "ces": ("the customer effort score, a number from 1 to 7", 1.0, 7.0, False),
+    "handoff-csat": ("the handover satisfaction, a number from 1 to 5", 1.0, 5.0, False),
+}
+
+
+def check_kind(kind: str) -> str:
+    """An event kind, or BadInput listing the kinds."""
+    global _KINDS, _KINDS_TEXT
+    if not _KINDS:
+        # the kinds live with the tables; loaded once, on first use
+        from handoff_cli.models import EVENT_KINDS
+
+        _KINDS, _KINDS_TEXT = frozenset(EVENT_KINDS), ", ".join(EVENT_KINDS)
+    if kind not in _KINDS:
+        raise BadInput(f"unknown event kind {kind!r}: use one of {_KINDS_TEXT}")
+    return kind
+
+
+def validate_event(kind: str, value_text: Union[str, float, int, None]) -> Optional[float]:
+    """Check an event's kind and value; return the value as a number (None when absent).
+
+    `usage` needs a whole number >= 0, `ces` a number 1-7, `handoff-csat` a
+    number 1-5; other kinds take an optional number. Raises BadInput with one line.
+    """
+    if kind not in _KINDS:
+        check_kind(kind)  # loads the kinds on first use; raises for an unknown kind
+    rule = _VALUE_RULES.get(kind)
+    if value_text is None or (isinstance(value_text, str) and not value_text.strip()):
+        if rule is not None:
+            raise BadInput(f"a {kind} event needs a value: {rule[0]} (--value N)")
+        return None
+    if isinstance(value_text, bool):
+        raise BadInput(f"{kind} value {value_text!r} is not a number")
+    if isinstance(value_text, (int, float)):
+        value = float(value_text)
+        shown = repr(value_text)
+    else:
+        shown = value_text.strip()
+        if _NUMBER.fullmatch(shown) is None:
+            raise BadInput(f"{kind} value {value_text!r} is not a number" + (f": give {rule[0]}" if rule else ""))
+        value = float(shown)
+    if not math.isfinite(value):
+        raise BadInput(f"{kind} value {shown} is not a finite number" + (f": give {rule[0]}" if rule else ""))
+    if rule is not None:
+        meaning, low, high, whole = rule
+        if whole and not value.is_integer():
+            raise BadInput(f"{kind} value {shown} is not a whole number: give {meaning}")
+        if value < low or value > high:
+            raise BadInput(f"{kind} value {shown} is out of range: give {meaning}")
+    return value
+
+
+def _number(value: Optional[float]) -> Optional[float | int]:
+    """Whole values show as whole numbers (12, not 12.0)."""
+    if value is not None and float(value).is_integer():
+        return int(value)
+    return value
+
+
+@dataclass(frozen=True)
+class EventView:
+    kind: str
+    occurred_on: date
+    value: Optional[float | int]
+    note: Optional[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class EventLogged:
+    account: str
+    event: EventView
+    # titles of the milestones this event completed (go-live, first-workflow)
+    completed_milestones: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "event": self.event.as_dict(),
+            "completed_milestones": list(self.completed_milestones),
+        }
+
+
+def complete_open_milestones(session: "Session", account_id: int, event_kind: str, on: date) -> list[str]:
+    """Complete the account's open milestones that are the same fact as an event of this kind.
+
+    Sets done_on = on; returns their titles (in due order). Kinds without a
+    milestone counterpart complete nothing.
+    """
+    milestone_kind = EVENT_MILESTONE_KIND.get(event_kind)
+    if milestone_kind is None:
+        return []
+    from sqlmodel import select
+
+    from handoff_cli.models import Milestone
+
+    rows = session.exec(
+        select(Milestone)
+        .where(Milestone.account_id == account_id, Milestone.kind == milestone_kind, Milestone.done_on.is_(None))
+        .order_by(Milestone.due_on, Milestone.id)
+    ).all()
+    for m in rows:
+        m.done_on = on
+        session.add(m)
+    return [m.title for m in rows]
+
+
+def record_milestone_event(session: "Session", account_id: int, milestone_kind: str, on: date) -> Optional[EventView]:
+    """Completing a go-live / first-workflow milestone records its event on that date.
+
+    Returns the recorded event, or None when the kind has no event or the
+    account already has that event on that very date (one fact, not two).
+    """
+    event_kind = MILESTONE_EVENT_KIND.get(milestone_kind)
+    if event_kind is None:
+        return None
+    from sqlmodel import select
+
+    from handoff_cli.models import Event
+
+    same = session.exec(
+        select(Event.id).where(Event.account_id == account_id, Event.kind == event_kind, Event.occurred_on == on)
+    ).first()
+    if same is not None:
+        return None
+    session.add(Event(account_id=account_id, kind=event_kind, occurred_on=on))
+    return EventView(kind=event_kind, occurred_on=on, value=None, note=None)
+
+
+def log_event(
+    account: str,
+    kind: str,
+    *,
+    on: date,
+    value: Optional[str] = None,
+    note: Optional[str] = None,
+    store: "Store",
+    today: date,
+) -> EventLogged:
+    """Append one event to the ledger; a go-live / workflow-live completes its open milestones."""
+    from handoff_cli.models import Event
+    from handoff_cli.services.common import MAX_NOTE, clean_text, find_account
+
+    number = validate_event(kind, value)
+    note = clean_text(note, "note", required=False, max_len=MAX_NOTE)
+    with store.write() as s:
+        acc = find_account(s, account)
+        s.add(Event(account_id=acc.id, kind=kind, occurred_on=on, value=number, note=note))
+        completed = complete_open_milestones(s, acc.id, kind, on)
+        return EventLogged(
+            account=acc.name,
+            event=EventView(kind=kind, occurred_on=on, value=_number(number), note=note),
+            completed_milestones=tuple(completed),
+        )
+
+
+_LIST_SQL = """
+SELECT kind, occurred_on, value, note FROM event
+WHERE account_id = :account_id AND (:kind = '' OR kind = :kind)
+ORDER BY occurred_on, id
+"""
+
+
+def list_events(account: str, *, kind: Optional[str] = None, store: "Store", today: date) -> tuple[str, list[EventView]]:
+    """The account's ledger, oldest first: (account name, events)."""
+    from handoff_cli.services.milestones import account_for_read
+    from handoff_cli.store import to_date
+
+    if kind is not None:
+        check_kind(kind)
+    with store.reader() as r:
+        account_id, name = account_for_read(r, account)
+        rows = r.all(_LIST_SQL, {"account_id": account_id, "kind": kind or ""})
+    return name, [
+        EventView(kind=k, occurred_on=to_date(on), value=_number(v), note=n) for k, on, v, n in rows
+    ]

@@ -1,0 +1,332 @@
+"""Milestones: the implementation steps of an account, their due dates and slips.
+
+A milestone keeps the first due date it ever had (the baseline); every later
+change of due date is a slip with a cause, whose length is the new due date
+minus the old one (negative when pulled in). Completing a `go-live` or
+`first-workflow` milestone records the matching event (services/events.py).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Optional, Sequence
+
+from handoff_cli.errors import BadInput, Conflict, NotFound
+from handoff_cli.services.events import EventView, record_milestone_event
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlmodel import Session
+
+    from handoff_cli.models import Milestone
+    from handoff_cli.store import Reader, Store
+
+DEFAULT_KIND = "other"
+DEFAULT_SIDE = "vendor"
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    title: str
+    kind: str
+    side: str
+    baseline_due_on: date
+    due_on: date
+    done_on: Optional[date]
+    slip_days: int
+    status: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class SlipView:
+    recorded_on: date
+    from_due_on: date
+    to_due_on: date
+    days: int
+    cause: str
+    note: Optional[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class MilestoneChange:
+    """The result of add / done / slip: the milestone as it now stands, and what came with it."""
+
+    account: str
+    milestone: MilestoneView
+    slip: Optional[SlipView] = None
+    # the go-live / workflow-live event recorded by completing the milestone
+    event: Optional[EventView] = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"account": self.account, "milestone": self.milestone.as_dict()}
+        if self.slip is not None:
+            out["slip"] = self.slip.as_dict()
+        out["event"] = self.event.as_dict() if self.event is not None else None
+        return out
+
+
+# -- shared checks -------------------------------------------------------------
+def milestone_kinds() -> tuple[str, ...]:
+    """The default kinds plus any extra ones in the config file's `[milestones] kinds`."""
+    from handoff_cli.config import config_path, load_config
+    from handoff_cli.models import MILESTONE_KINDS
+
+    extra = load_config().get("milestones", {}).get("kinds", [])
+    if not isinstance(extra, list) or not all(isinstance(k, str) and k.strip() for k in extra):
+        raise BadInput(f"config {config_path()}: [milestones] kinds must be a list of names, like [\"training\"]")
+    out = list(MILESTONE_KINDS)
+    for k in extra:
+        if k.strip() not in out:
+            out.append(k.strip())
+    return tuple(out)
+
+
+def check_kind(kind: str, kinds: Sequence[str]) -> str:
+    if kind not in kinds:
+        raise BadInput(f"unknown milestone kind {kind!r}: use one of {', '.join(kinds)} (add more under [milestones] kinds in the config)")
+    return kind
+
+
+def check_side(side: str) -> str:
+    from handoff_cli.models import SIDES
+
+    if side not in SIDES:
+        raise BadInput(f"side {side!r} is not one of {', '.join(SIDES)}")
+    return side
+
+
+def check_title(title: str) -> str:
+    from handoff_cli.services.common import clean_text
+
+    return clean_text(title, "milestone title")
+
+
+def title_key(title: str) -> str:
+    return title.casefold()
+
+
+def status_of(due_on: date, done_on: Optional[date], today: date) -> str:
+    if done_on is not None:
+        return "done"
+    return "overdue" if due_on < today else "open"
+
+
+def _slip_days(session: "Session", milestone_id: int) -> int:
+    from sqlmodel import select
+
+    from handoff_cli.models import Slip
+
+    rows = session.exec(select(Slip.from_due_on, Slip.to_due_on).where(Slip.milestone_id == milestone_id)).all()
+    return sum((to - frm).days for frm, to in rows)
+
+
+def view_of(m: "Milestone", slip_days: int, today: date) -> MilestoneView:
+    return MilestoneView(
+        title=m.title,
+        kind=m.kind,
+        side=m.side,
+        baseline_due_on=m.baseline_due_on,
+        due_on=m.due_on,
+        done_on=m.done_on,
+        slip_days=slip_days,
+        status=status_of(m.due_on, m.done_on, today),
+    )
+
+
+def _find_milestone(session: "Session", account_id: int, account_name: str, title: str) -> "Milestone":
+    from sqlmodel import select
+
+    from handoff_cli.models import Milestone
+
+    key = title_key((title or "").strip())
+    m = session.exec(select(Milestone).where(Milestone.account_id == account_id, Milestone.title_key == key)).first()
+    if m is not None:
+        return m
+    titles = session.exec(select(Milestone.title).where(Milestone.account_id == account_id)).all()
+    if not titles:
+        raise NotFound(f"{account_name} has no milestones yet: add one with `handoff milestone add` or `handoff milestone template`")
+    close = difflib.get_close_matches(title, titles, n=3, cutoff=0.6) or [t for t in titles if key and key in title_key(t)][:3]
+    hint = f"; did you mean {', '.join(repr(t) for t in close)}?" if close else f"; see `handoff milestone list {account_name!r}`"
+    raise NotFound(f"{account_name} has no milestone {title!r}{hint}")
+
+
+def existing_title_keys(session: "Session", account_id: int) -> dict[str, str]:
+    """title_key -> title of the account's milestones."""
+    from sqlmodel import select
+
+    from handoff_cli.models import Milestone
+
+    return {k: t for k, t in session.exec(select(Milestone.title_key, Milestone.title).where(Milestone.account_id == account_id)).all()}
+
+
+def new_milestone(account_id: int, title: str, kind: str, side: str, due_on: date, on: date) -> "Milestone":
+    from handoff_cli.models import Milestone
+
+    return Milestone(
+        account_id=account_id,
+        title=title,
+        title_key=title_key(title),
+        kind=kind,
+        side=side,
+        baseline_due_on=due_on,
+        due_on=due_on,
+        added_on=on,
+    )
+
+
+# -- writes --------------------------------------------------------------------
+def add_milestone(
+    account: str,
+    title: str,
+    *,
+    due_on: date,
+    kind: str = DEFAULT_KIND,
+    side: str = DEFAULT_SIDE,
+    on: date,
+    store: "Store",
+    today: date,
+) -> MilestoneChange:
+    """Add a milestone; its baseline and current due date are both `due_on`."""
+    from handoff_cli.services.common import find_account
+
+    title = check_title(title)
+    check_kind(kind, milestone_kinds())
+    check_side(side)
+    with store.write() as s:
+        acc = find_account(s, account)
+        clash = existing_title_keys(s, acc.id).get(title_key(title))
+        if clash is not None:
+            raise Conflict(f"{acc.name} has a milestone {clash!r} already (titles are unique per account, ignoring case)")
+        m = new_milestone(acc.id, title, kind, side, due_on, on)
+        s.add(m)
+        s.flush()
+        return MilestoneChange(account=acc.name, milestone=view_of(m, 0, today))
+
+
+def complete_milestone(account: str, title: str, *, on: date, store: "Store", today: date) -> MilestoneChange:
+    """Mark a milestone done on a date; a go-live / first-workflow one records its event too."""
+    from handoff_cli.services.common import find_account
+
+    with store.write() as s:
+        acc = find_account(s, account)
+        m = _find_milestone(s, acc.id, acc.name, title)
+        if m.done_on is not None:
+            raise BadInput(f"milestone {m.title!r} of {acc.name} was done on {m.done_on.isoformat()} already")
+        m.done_on = on
+        s.add(m)
+        event = record_milestone_event(s, acc.id, m.kind, on)
+        return MilestoneChange(account=acc.name, milestone=view_of(m, _slip_days(s, m.id), today), event=event)
+
+
+def slip_milestone(
+    account: str,
+    title: str,
+    *,
+    to: date,
+    cause: str,
+    note: Optional[str] = None,
+    on: date,
+    store: "Store",
+    today: date,
+) -> MilestoneChange:
+    """Move an open milestone's due date, recording the slip; the baseline never changes."""
+    from handoff_cli.models import SLIP_CAUSES, Slip
+    from handoff_cli.services.common import MAX_NOTE, clean_text, find_account
+
+    if cause not in SLIP_CAUSES:
+        raise BadInput(f"slip cause {cause!r} is not one of {', '.join(SLIP_CAUSES)}")
+    note = clean_text(note, "note", required=False, max_len=MAX_NOTE)
+    with store.write() as s:
+        acc = find_account(s, account)
+        m = _find_milestone(s, acc.id, acc.name, title)
+        if m.done_on is not None:
+            raise BadInput(f"milestone {m.title!r} of {acc.name} was done on {m.done_on.isoformat()}: a done milestone cannot slip")
+        if to == m.due_on:
+            raise BadInput(f"milestone {m.title!r} of {acc.name} is due on {to.isoformat()} already: give --to a different date")
+        slip = Slip(milestone_id=m.id, recorded_on=on, from_due_on=m.due_on, to_due_on=to, cause=cause, note=note)
+        m.due_on = to
+        s.add(slip)
+        s.add(m)
+        s.flush()
+        return MilestoneChange(
+            account=acc.name,
+            milestone=view_of(m, _slip_days(s, m.id), today),
+            slip=SlipView(
+                recorded_on=on,
+                from_due_on=slip.from_due_on,
+                to_due_on=to,
+                days=(to - slip.from_due_on).days,
+                cause=cause,
+                note=note,
+            ),
+        )
+
+
+# -- reads ---------------------------------------------------------------------
+_ACCOUNT_SQL = "SELECT id, name, name_key FROM account WHERE name_key = :key OR external_id = :ref ORDER BY id"
+
+
+def account_for_read(r: "Reader", ref: str) -> tuple[int, str]:
+    """(id, name) of an account by name (case-insensitive) or external id, on the read path; the name wins."""
+    raw = (ref or "").strip()
+    key = raw.casefold()
+    rows = r.all(_ACCOUNT_SQL, {"key": key, "ref": raw})
+    for account_id, name, nkey in rows:
+        if nkey == key:
+            return account_id, name
+    if rows:
+        return rows[0][0], rows[0][1]
+    names = [n for (n,) in r.all("SELECT name FROM account ORDER BY name_key")]
+    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.6) or [n for n in names if key and key in n.casefold()][:3]
+    hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else "; see `handoff account list`"
+    raise NotFound(f"no account {ref!r}{hint}")
+
+
+_LIST_SQL = """
+SELECT m.id, m.title, m.kind, m.side, m.baseline_due_on, m.due_on, m.done_on
+FROM milestone m
+WHERE m.account_id = :account_id
+ORDER BY m.due_on, m.id
+"""
+
+_SLIPS_SQL = """
+SELECT s.milestone_id, s.from_due_on, s.to_due_on
+FROM slip s JOIN milestone m ON m.id = s.milestone_id
+WHERE m.account_id = :account_id
+"""
+
+
+def list_milestones(account: str, *, store: "Store", today: date) -> tuple[str, list[MilestoneView]]:
+    """The account's milestones in due order: (account name, milestones)."""
+    from handoff_cli.store import to_date
+
+    with store.reader() as r:
+        account_id, name = account_for_read(r, account)
+        rows = r.all(_LIST_SQL, {"account_id": account_id})
+        slips = r.all(_SLIPS_SQL, {"account_id": account_id})
+    slip_days: dict[int, int] = {}
+    for mid, frm, to in slips:
+        slip_days[mid] = slip_days.get(mid, 0) + (to_date(to) - to_date(frm)).days
+    out = []
+    for mid, title, kind, side, baseline, due, done in rows:
+        due, done = to_date(due), to_date(done)
+        out.append(
+            MilestoneView(
+                title=title,
+                kind=kind,
+                side=side,
+                baseline_due_on=to_date(baseline),
+                due_on=due,
+                done_on=done,
+                slip_days=slip_days.get(mid, 0),
+                status=status_of(due, done, today),
+            )
+        )
+    return name, out
