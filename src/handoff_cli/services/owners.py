@@ -167,7 +167,9 @@ def _last_ended(session: "Session", account_id: int, role: str) -> Optional["Ass
     ).first()
 
 
-def _check_not_backdated(session: "Session", acc: "Account", role: str, on: date, current: Optional["Assignment"]) -> None:
+def check_not_backdated(session: "Session", acc: "Account", role: str, on: date, current: Optional["Assignment"]) -> None:
+    """A change of ``role`` on ``on`` must not reach back before its current holder's start
+    or before the end of its last finished assignment."""
     if current is not None and on < current.start_on:
         raise BadInput(
             f"{current.person} has held the {role} role on {acc.name} since {current.start_on.isoformat()}: "
@@ -184,7 +186,7 @@ def _check_not_backdated(session: "Session", acc: "Account", role: str, on: date
 def check_assign(session: "Session", acc: "Account", role: str, person: str, on: date) -> AssignStep:
     """Check that ``person`` may take ``role`` on ``on``; nothing is written."""
     current = open_assignment(session, acc.id, role)
-    _check_not_backdated(session, acc, role, on, current)
+    check_not_backdated(session, acc, role, on, current)
     changed = not (current is not None and same_person(current.person, person))
     return AssignStep(account=acc, role=role, person=person, on=on, current=current, changed=changed)
 
@@ -211,7 +213,7 @@ def check_release(session: "Session", acc: "Account", role: str, on: date) -> Re
     current = open_assignment(session, acc.id, role)
     if current is None:
         raise BadInput(f"nobody holds the {role} role on {acc.name}: nothing to release (see `handoff owner history`)")
-    _check_not_backdated(session, acc, role, on, current)
+    check_not_backdated(session, acc, role, on, current)
     return ReleaseStep(account=acc, role=role, on=on, current=current)
 
 
