@@ -15,26 +15,38 @@ from handoff_cli.cli.common import AppState
 from handoff_cli.errors import HandoffError, StoreBusy
 
 
+def _click_errors():
+    """Click's exception types as Typer raises them: Typer >= 0.20 bundles its own
+    copy of click (typer._click), whose exceptions are not the `click` package's."""
+    try:
+        from typer._click import exceptions
+        from typer.exceptions import Abort, Exit
+    except ImportError:  # a Typer that runs on the click package itself
+        from click import exceptions
+        from click.exceptions import Abort, Exit
+    return exceptions, Abort, Exit
+
+
 class HandoffGroup(TyperGroup):
     """Maps every expected failure to one line on stderr and its exit code, once, here."""
 
     def main(self, *args, **kwargs):  # type: ignore[override]
-        import click
+        errors, Abort, _ = _click_errors()
 
         standalone = kwargs.pop("standalone_mode", True)
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
-        except click.exceptions.NoArgsIsHelpError as exc:
+        except errors.NoArgsIsHelpError as exc:
             typer.echo(exc.format_message(), err=False)
             code = 0
-        except click.UsageError as exc:
+        except errors.UsageError as exc:
             hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
             typer.echo(f"handoff: {exc.format_message()}{hint}", err=True)
             code = 2
-        except click.ClickException as exc:
+        except errors.ClickException as exc:
             typer.echo(f"handoff: {exc.format_message()}", err=True)
             code = exc.exit_code
-        except click.Abort:
+        except Abort:
             typer.echo("handoff: aborted", err=True)
             code = 1
         else:
@@ -49,9 +61,8 @@ class HandoffGroup(TyperGroup):
         except HandoffError as exc:
             _fail(ctx, exc, exc.exit_code, str(exc))
         except Exception as exc:  # noqa: BLE001 - the one edge where failures become exit codes
-            import click
-
-            if isinstance(exc, (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)):
+            errors, Abort, Exit = _click_errors()
+            if isinstance(exc, (errors.ClickException, Exit, Abort)):
                 raise
             from handoff_cli.store import is_locked_error
 
