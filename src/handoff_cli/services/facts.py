@@ -1,0 +1,506 @@
+"""Facts: what is true of every account at an as-of date, in one set-based pass.
+
+A handful of aggregate queries over the whole portfolio (or one account) build
+one frozen ``Facts`` per account. Every query sees only facts dated on or
+before the as-of date:
+
+* events ``occurred_on <= as_of`` (the earliest date of a kind counts);
+* assignments ``start_on <= as_of``; one whose ``end_on > as_of`` is still held;
+* milestones ``added_on <= as_of``; done only if ``done_on <= as_of``; the
+  current due date is the ``to_due_on`` of the latest slip recorded on or
+  before the as-of date, else the baseline due date;
+* slips ``recorded_on <= as_of``; plans ``agreed_on <= as_of``; handovers
+  ``handed_on <= as_of``;
+* accounts exist from ``signed_on``; archived when ``archived_on <= as_of``;
+  churned when a ``churned`` event is dated on or before it.
+
+The SQL text is the same on SQLite and PostgreSQL, except the ISO week index
+(one small per-dialect expression). This module never imports SQLAlchemy or
+SQLModel: it runs through ``store.reader()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Iterable, Optional
+
+from handoff_cli.store import Store, to_date
+
+ALL = 0  # account filter meaning "the whole portfolio"
+
+# -- the SQL (one source of truth per query) ----------------------------------
+
+ACCOUNTS_SQL = """
+SELECT a.id, a.name, a.external_id, a.signed_on, a.motion, a.segment, a.ttv_target_days, a.arr, a.archived_on
+FROM account a
+WHERE a.signed_on <= :as_of AND (:aid = 0 OR a.id = :aid)
+"""
+
+# Earliest date of every kind that matters, by conditional aggregation. Usage
+# readings are read by USAGE_SQL instead.
+EVENTS_SQL = """
+SELECT e.account_id,
+       MIN(CASE WHEN e.kind = 'go-live' THEN e.occurred_on END),
+       MIN(CASE WHEN e.kind = 'workflow-live' THEN e.occurred_on END),
+       MIN(CASE WHEN e.kind = 'first-value' THEN e.occurred_on END),
+       MIN(CASE WHEN e.kind = 'adopted' THEN e.occurred_on END),
+       MIN(CASE WHEN e.kind = 'graduated' THEN e.occurred_on END),
+       MIN(CASE WHEN e.kind = 'churned' THEN e.occurred_on END),
+       MAX(CASE WHEN e.kind = 'sponsor-contact' THEN e.occurred_on END)
+FROM event e
+WHERE e.kind <> 'usage' AND e.occurred_on <= :as_of AND (:aid = 0 OR e.account_id = :aid)
+GROUP BY e.account_id
+"""
+
+# ISO weeks start on Monday; 0001-01-01 is a Monday, so the week index is
+# (ordinal - 1) // 7 where ordinal is date.toordinal().
+WEEK_EXPR = {
+    # julianday('0001-01-01') = 1721425.5
+    "sqlite": "(CAST(julianday(e.occurred_on) - 1721425.5 AS INTEGER) / 7)",
+    "postgresql": "((e.occurred_on - DATE '0001-01-01') / 7)",
+}
+
+# Usage readings: the latest reading of each ISO week (latest date, ties: the
+# highest id), then (a) the latest reading overall and (b) runs of consecutive
+# weeks at or above the adoption threshold. A run's group key is
+# week - row_number, constant along consecutive weeks.
+USAGE_SQL = """
+WITH u AS (
+  SELECT e.account_id, e.occurred_on, e.value, {week} AS wk,
+         ROW_NUMBER() OVER (PARTITION BY e.account_id, {week} ORDER BY e.occurred_on DESC, e.id DESC) AS rn
+  FROM event e
+  WHERE e.kind = 'usage' AND e.occurred_on <= :as_of AND (:aid = 0 OR e.account_id = :aid)
+), w AS (
+  SELECT account_id, wk, occurred_on, value FROM u WHERE rn = 1
+), latest AS (
+  SELECT account_id, occurred_on, value,
+         ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY wk DESC) AS r
+  FROM w
+), good AS (
+  SELECT account_id, wk, occurred_on,
+         wk - ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY wk) AS grp
+  FROM w WHERE value >= :threshold
+), runs AS (
+  SELECT account_id, occurred_on,
+         ROW_NUMBER() OVER (PARTITION BY account_id, grp ORDER BY wk) AS pos
+  FROM good
+)
+SELECT account_id, 'latest' AS what, occurred_on, value FROM latest WHERE r = 1
+UNION ALL
+SELECT account_id, 'adopted' AS what, MIN(occurred_on), NULL FROM runs WHERE pos = :weeks GROUP BY account_id
+"""
+
+ASSIGNMENTS_SQL = """
+SELECT s.account_id, s.id, s.role, s.person, s.start_on, s.end_on
+FROM assignment s
+WHERE s.start_on <= :as_of AND (:aid = 0 OR s.account_id = :aid)
+ORDER BY s.account_id, s.start_on, s.id
+"""
+
+MILESTONES_SQL = """
+SELECT m.account_id, m.id, m.title, m.kind, m.side, m.baseline_due_on, m.added_on,
+       CASE WHEN m.done_on <= :as_of THEN m.done_on END,
+       COALESCE((SELECT s.to_due_on FROM slip s
+                  WHERE s.milestone_id = m.id AND s.recorded_on <= :as_of
+                  ORDER BY s.recorded_on DESC, s.id DESC LIMIT 1), m.baseline_due_on)
+FROM milestone m
+WHERE m.added_on <= :as_of AND (:aid = 0 OR m.account_id = :aid)
+ORDER BY m.account_id, m.id
+"""
+
+SLIPS_SQL = """
+SELECT m.account_id, s.id, m.id, m.title, s.recorded_on, s.from_due_on, s.to_due_on, s.cause, s.note
+FROM slip s JOIN milestone m ON m.id = s.milestone_id
+WHERE s.recorded_on <= :as_of AND m.added_on <= :as_of AND (:aid = 0 OR m.account_id = :aid)
+ORDER BY m.account_id, s.recorded_on, s.id
+"""
+
+PLANS_SQL = """
+SELECT p.account_id, p.id, p.version, p.outcome, p.sponsor, p.agreed_on
+FROM success_plan p
+WHERE p.agreed_on <= :as_of AND (:aid = 0 OR p.account_id = :aid)
+ORDER BY p.account_id, p.agreed_on, p.version
+"""
+
+CRITERIA_SQL = """
+SELECT c.plan_id, c.text
+FROM plan_criterion c JOIN success_plan p ON p.id = c.plan_id
+WHERE p.agreed_on <= :as_of AND (:aid = 0 OR p.account_id = :aid)
+ORDER BY c.plan_id, c.position, c.id
+"""
+
+# The activation-to-first-value samples of the whole portfolio (for the lag of
+# ttv-at-risk when only one account's facts are read).
+LAG_SQL = """
+SELECT a.id, a.motion, x.kind, MIN(x.d)
+FROM account a JOIN (
+  SELECT e.account_id, e.kind, e.occurred_on AS d FROM event e
+   WHERE e.kind IN ('go-live', 'workflow-live', 'first-value') AND e.occurred_on <= :as_of
+  UNION ALL
+  SELECT m.account_id, CASE WHEN m.kind = 'go-live' THEN 'go-live' ELSE 'workflow-live' END, m.done_on
+    FROM milestone m
+   WHERE m.kind IN ('go-live', 'first-workflow') AND m.done_on <= :as_of AND m.added_on <= :as_of
+) x ON x.account_id = a.id
+WHERE a.signed_on <= :as_of
+GROUP BY a.id, a.motion, x.kind
+"""
+
+HANDOVERS_SQL = """
+SELECT h.account_id, h.id, h.handed_on, h.from_person, h.to_person, h.gate_passed, h.joint_call,
+       h.promised, h.customised, h.open_issues
+FROM handover h
+WHERE h.handed_on <= :as_of AND (:aid = 0 OR h.account_id = :aid)
+ORDER BY h.account_id, h.handed_on, h.id
+"""
+
+
+# -- the facts ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignmentFact:
+    id: int
+    role: str
+    person: str
+    start_on: date
+    end_on: Optional[date]  # as stored; may lie after the as-of date
+
+    def held_at(self, as_of: date) -> bool:
+        return self.start_on <= as_of and (self.end_on is None or self.end_on > as_of)
+
+    def ended_by(self, as_of: date) -> bool:
+        return self.end_on is not None and self.end_on <= as_of
+
+
+@dataclass(frozen=True)
+class MilestoneFact:
+    id: int
+    title: str
+    kind: str
+    side: str
+    baseline_due_on: date
+    due_on: date  # current due date at the as-of date
+    done_on: Optional[date]  # only when done on or before the as-of date
+    added_on: date
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_on is None
+
+
+@dataclass(frozen=True)
+class SlipFact:
+    id: int
+    milestone_id: int
+    title: str
+    recorded_on: date
+    from_due_on: date
+    to_due_on: date
+    cause: str
+    note: Optional[str]
+
+    @property
+    def days(self) -> int:
+        return (self.to_due_on - self.from_due_on).days
+
+
+@dataclass(frozen=True)
+class PlanFact:
+    version: int
+    outcome: str
+    sponsor: Optional[str]  # carried forward from earlier versions when not restated
+    criteria: tuple[str, ...]  # carried forward likewise
+    agreed_on: date
+    first_agreed_on: date  # the first version's date
+
+
+@dataclass(frozen=True)
+class HandoverFact:
+    handed_on: date
+    from_person: Optional[str]
+    to_person: str
+    gate_passed_recorded: bool
+    joint_call: bool
+    promised: Optional[str]
+    customised: Optional[str]
+    open_issues: Optional[str]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the rules, the stage and the health score need about one account."""
+
+    account_id: int
+    name: str
+    motion: str
+    signed_on: date
+    ttv_target_days: int
+    external_id: Optional[str] = None
+    segment: Optional[str] = None
+    arr: Optional[float] = None
+    archived_on: Optional[date] = None  # only when on or before the as-of date
+    churned_on: Optional[date] = None
+    go_live_on: Optional[date] = None
+    workflow_live_on: Optional[date] = None
+    first_value_on: Optional[date] = None
+    adopted_on: Optional[date] = None  # an `adopted` event
+    usage_adopted_on: Optional[date] = None  # the counted reading that completed the first run of weeks
+    graduated_on: Optional[date] = None
+    last_sponsor_contact_on: Optional[date] = None
+    latest_usage: Optional[float] = None
+    latest_usage_on: Optional[date] = None
+    plan: Optional[PlanFact] = None
+    assignments: tuple[AssignmentFact, ...] = ()
+    milestones: tuple[MilestoneFact, ...] = ()
+    slips: tuple[SlipFact, ...] = ()
+    handover: Optional[HandoverFact] = None  # the latest one
+    handover_count: int = 0
+    as_of: date = field(default=date(2000, 1, 1))
+
+    # -- derived ------------------------------------------------------------
+    @property
+    def self_serve(self) -> bool:
+        return self.motion == "self-serve"
+
+    @property
+    def target_on(self) -> date:
+        """T: signed + TTV target."""
+        return self.signed_on + timedelta(days=self.ttv_target_days)
+
+    @property
+    def activation_on(self) -> Optional[date]:
+        """Go-live (self-serve: workflow-live)."""
+        return self.workflow_live_on if self.self_serve else self.go_live_on
+
+    @property
+    def gate_on(self) -> Optional[date]:
+        """When the value gate passed: go-live and workflow-live both recorded (self-serve: workflow-live)."""
+        if self.self_serve:
+            return self.workflow_live_on
+        if self.go_live_on is None or self.workflow_live_on is None:
+            return None
+        return max(self.go_live_on, self.workflow_live_on)
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_on is not None
+
+    @property
+    def churned(self) -> bool:
+        return self.churned_on is not None
+
+    @property
+    def inactive(self) -> bool:
+        """Archived or churned: out of listings, no findings."""
+        return self.archived or self.churned
+
+    def holder(self, role: str) -> Optional[str]:
+        """Who holds the role at the as-of date (the latest start wins)."""
+        held = [a for a in self.assignments if a.role == role and a.held_at(self.as_of)]
+        if not held:
+            return None
+        return max(held, key=lambda a: (a.start_on, a.id)).person
+
+    def holders(self, role: str) -> list[str]:
+        return [a.person for a in self.assignments if a.role == role and a.held_at(self.as_of)]
+
+    @property
+    def accountable_owner(self) -> Optional[str]:
+        """The implementation owner until the handover (or the implementation owner's
+        release), then the CSM; None when nobody."""
+        impl, csm = self.holder("implementation"), self.holder("csm")
+        if self.handover is not None:
+            return csm or impl
+        return impl or csm
+
+
+# -- building ----------------------------------------------------------------
+
+
+def _adoption_params(config: dict[str, Any]) -> dict[str, Any]:
+    adoption = config.get("adoption", {})
+    return {"threshold": adoption.get("threshold", 3), "weeks": adoption.get("weeks", 4)}
+
+
+def load_facts(
+    *, store: Store, today: date, config: dict[str, Any], account_id: int = ALL
+) -> list[Facts]:
+    """Facts of every account that exists at ``today`` (or of one account)."""
+    with store.reader() as r:
+        return read_facts(r, as_of=today, config=config, account_id=account_id)
+
+
+def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL) -> list[Facts]:
+    """The set-based pass over an open reader."""
+    p = {"as_of": as_of, "aid": account_id}
+    targets = config["ttv_target_days"]
+    base: dict[int, dict[str, Any]] = {}
+    for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(ACCOUNTS_SQL, p):
+        archived = to_date(archived)
+        base[aid] = {
+            "account_id": aid,
+            "name": name,
+            "external_id": ext,
+            "signed_on": to_date(signed),
+            "motion": motion,
+            "segment": segment,
+            "ttv_target_days": int(target if target is not None else targets.get(motion, 90)),
+            "arr": arr,
+            "archived_on": archived if archived is not None and archived <= as_of else None,
+            "as_of": as_of,
+        }
+    if not base:
+        return []
+
+    for aid, go, wf, fv, adopted, grad, churned, contact in r.all(EVENTS_SQL, p):
+        b = base.get(aid)
+        if b is None:
+            continue
+        b.update(
+            go_live_on=to_date(go),
+            workflow_live_on=to_date(wf),
+            first_value_on=to_date(fv),
+            adopted_on=to_date(adopted),
+            graduated_on=to_date(grad),
+            churned_on=to_date(churned),
+            last_sponsor_contact_on=to_date(contact),
+        )
+
+    usage_sql = USAGE_SQL.format(week=WEEK_EXPR[r.dialect])
+    for aid, what, on, value in r.all(usage_sql, {**p, **_adoption_params(config)}):
+        b = base.get(aid)
+        if b is None:
+            continue
+        if what == "latest":
+            b["latest_usage"], b["latest_usage_on"] = value, to_date(on)
+        else:
+            b["usage_adopted_on"] = to_date(on)
+
+    assignments: dict[int, list[AssignmentFact]] = {}
+    for aid, sid, role, person, start, end in r.all(ASSIGNMENTS_SQL, p):
+        assignments.setdefault(aid, []).append(AssignmentFact(sid, role, person, to_date(start), to_date(end)))
+
+    milestones: dict[int, list[MilestoneFact]] = {}
+    for aid, mid, title, kind, side, baseline, added, done, due in r.all(MILESTONES_SQL, p):
+        milestones.setdefault(aid, []).append(
+            MilestoneFact(mid, title, kind, side, to_date(baseline), to_date(due), to_date(done), to_date(added))
+        )
+
+    slips: dict[int, list[SlipFact]] = {}
+    for aid, sid, mid, title, rec, frm, to, cause, note in r.all(SLIPS_SQL, p):
+        slips.setdefault(aid, []).append(SlipFact(sid, mid, title, to_date(rec), to_date(frm), to_date(to), cause, note))
+
+    criteria: dict[int, list[str]] = {}
+    for plan_id, text in r.all(CRITERIA_SQL, p):
+        criteria.setdefault(plan_id, []).append(text)
+    plans: dict[int, PlanFact] = {}
+    for aid, pid, version, outcome, sponsor, agreed in r.all(PLANS_SQL, p):
+        prev = plans.get(aid)
+        crit = tuple(criteria.get(pid, ()))
+        plans[aid] = PlanFact(
+            version=version,
+            outcome=outcome,
+            sponsor=sponsor or (prev.sponsor if prev else None),
+            criteria=crit or (prev.criteria if prev else ()),
+            agreed_on=to_date(agreed),
+            first_agreed_on=prev.first_agreed_on if prev else to_date(agreed),
+        )
+
+    handovers: dict[int, tuple[HandoverFact, int]] = {}
+    for aid, _hid, handed, frm, to, gate, joint, promised, customised, issues in r.all(HANDOVERS_SQL, p):
+        count = handovers[aid][1] + 1 if aid in handovers else 1
+        handovers[aid] = (
+            HandoverFact(to_date(handed), frm, to, bool(gate), bool(joint), promised, customised, issues),
+            count,
+        )
+
+    out = []
+    for aid, b in base.items():
+        ms = tuple(milestones.get(aid, ()))
+        # Completing a go-live / first-workflow milestone records the go-live / workflow-live.
+        for kind, key in (("go-live", "go_live_on"), ("first-workflow", "workflow_live_on")):
+            done = [m.done_on for m in ms if m.kind == kind and m.done_on is not None]
+            if done:
+                b[key] = min([d for d in (b.get(key), *done) if d is not None])
+        ho = handovers.get(aid)
+        out.append(
+            Facts(
+                **b,
+                plan=plans.get(aid),
+                assignments=tuple(assignments.get(aid, ())),
+                milestones=ms,
+                slips=tuple(slips.get(aid, ())),
+                handover=ho[0] if ho else None,
+                handover_count=ho[1] if ho else 0,
+            )
+        )
+    return out
+
+
+def find_account_id(r, ref: str) -> int:
+    """An account id by name (case-insensitive) or external id; the name wins. Raises NotFound."""
+    import difflib
+
+    from handoff_cli.errors import NotFound
+
+    text = (ref or "").strip()
+    key = text.casefold()
+    row = r.one("SELECT id FROM account WHERE name_key = :k", {"k": key})
+    if row is None and text:
+        row = r.one("SELECT id FROM account WHERE external_id = :x", {"x": text})
+    if row is not None:
+        return int(row[0])
+    names = [n for (n,) in r.all("SELECT name FROM account ORDER BY name_key")]
+    close = difflib.get_close_matches(text, names, n=3, cutoff=0.6) or [n for n in names if key and key in n.casefold()][:3]
+    hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else "; see `handoff account list`"
+    raise NotFound(f"no account {ref!r}{hint}")
+
+
+def median_rounded_up(values: Iterable[int]) -> Optional[int]:
+    """The median of whole numbers; an even count takes the mean of the middle two, rounded up."""
+    vals = sorted(values)
+    n = len(vals)
+    if n == 0:
+        return None
+    if n % 2:
+        return vals[n // 2]
+    total = vals[n // 2 - 1] + vals[n // 2]
+    return -((-total) // 2)  # ceiling of total / 2
+
+
+def lag_samples(facts: Iterable[Facts]) -> dict[str, list[int]]:
+    """Activation-to-first-value days by motion, over accounts having both."""
+    samples: dict[str, list[int]] = {}
+    for f in facts:
+        a, fv = f.activation_on, f.first_value_on
+        if a is not None and fv is not None:
+            samples.setdefault(f.motion, []).append((fv - a).days)
+    return samples
+
+
+def read_lag_samples(r, *, as_of: date) -> dict[str, list[int]]:
+    """The same samples as ``lag_samples`` over the whole portfolio, without reading every fact."""
+    found: dict[int, dict[str, Any]] = {}
+    for aid, motion, kind, d in r.all(LAG_SQL, {"as_of": as_of}):
+        found.setdefault(aid, {"motion": motion})[kind] = to_date(d)
+    samples: dict[str, list[int]] = {}
+    for row in found.values():
+        a = row.get("workflow-live") if row["motion"] == "self-serve" else row.get("go-live")
+        fv = row.get("first-value")
+        if a is not None and fv is not None:
+            samples.setdefault(row["motion"], []).append((fv - a).days)
+    return samples
+
+
+def lag_by_motion(samples: dict[str, list[int]], config: dict[str, Any]) -> dict[str, int]:
+    """The activation-to-first-value lag per motion: the median over accounts of the motion
+    having both by the as-of date (archived and churned included), else the default."""
+    row = config["rules"].get("ttv-at-risk", {})
+    minimum = int(row.get("min_accounts_for_lag", 3))
+    defaults = row.get("default_lag_days", {"high-touch": 14, "self-serve": 3})
+    out = {}
+    for motion in ("high-touch", "self-serve"):
+        vals = samples.get(motion, [])
+        out[motion] = median_rounded_up(vals) if len(vals) >= minimum else int(defaults.get(motion, 14))
+    return out
