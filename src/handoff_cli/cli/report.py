@@ -1,9 +1,86 @@
-"""handoff report commands."""
+"""handoff report health | breaches (and metrics | audit, attached from cli/report_metrics.py)."""
 
 from __future__ import annotations
 
+from typing import Annotated, Optional
+
 import typer
+
+from handoff_cli.cli.common import AllOpt, AsOfOpt, FormatOpt, LimitOpt, get_store, get_today, parse_opt_date
+
+app = typer.Typer(help="Reports: health, breaches, metrics, audit.", no_args_is_help=True)
+
+SegmentOpt = Annotated[Optional[str], typer.Option("--segment", help="Only accounts in this segment.")]
+OwnerOpt = Annotated[
+    Optional[str], typer.Option("--owner", help="Only accounts where this person holds the implementation or csm role now.")
+]
+SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only accounts signed on or after this date.")]
+FailOpt = Annotated[
+    bool, typer.Option("--fail-on-breach", help="Exit 3 after printing when a finding of severity breach exists.")
+]
+
+
+def scope_of(ctx: typer.Context, segment, owner, since, all_):
+    """The report scope from the shared options."""
+    from handoff_cli.services.reports import Scope
+
+    return Scope(segment=segment, owner=owner, since=parse_opt_date(ctx, since, "--since"), include_all=all_)
+
+
+def fail_if_breached(fail_on_breach: bool, has_breach: bool) -> None:
+    if fail_on_breach and has_breach:
+        from handoff_cli.errors import BreachesFound
+
+        raise BreachesFound("findings of severity breach exist (exit 3 because of --fail-on-breach)")
+
+
+@app.command("breaches")
+def breaches(
+    ctx: typer.Context,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    segment: SegmentOpt = None,
+    owner: OwnerOpt = None,
+    since: SinceOpt = None,
+    all_: AllOpt = False,
+    limit: LimitOpt = 50,
+    fail_on_breach: FailOpt = False,
+) -> None:
+    """Every finding of the rules, breaches first."""
+    from handoff_cli.render_reports import emit_breaches
+    from handoff_cli.services.reports import breaches_report
+
+    today = get_today(ctx, as_of)
+    report = breaches_report(scope=scope_of(ctx, segment, owner, since, all_), store=get_store(ctx), today=today)
+    emit_breaches(report, fmt=fmt, limit=limit)
+    fail_if_breached(fail_on_breach, report.has_breach)
+
+
+@app.command("health")
+def health(
+    ctx: typer.Context,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    segment: SegmentOpt = None,
+    owner: OwnerOpt = None,
+    since: SinceOpt = None,
+    all_: AllOpt = False,
+    limit: LimitOpt = 50,
+    fail_on_breach: FailOpt = False,
+) -> None:
+    """Health score of every account, lowest first."""
+    from handoff_cli.render_reports import emit_health
+    from handoff_cli.services.reports import health_report
+
+    today = get_today(ctx, as_of)
+    report = health_report(scope=scope_of(ctx, segment, owner, since, all_), store=get_store(ctx), today=today)
+    emit_health(report, fmt=fmt, limit=limit)
+    fail_if_breached(fail_on_breach, report.has_breach)
 
 
 def register(root: typer.Typer) -> None:
-    """Attach this module's commands to the root app."""
+    """Attach the report group (with metrics and audit) to the root app."""
+    from handoff_cli.cli import report_metrics
+
+    report_metrics.register(app)
+    root.add_typer(app, name="report")

@@ -1,9 +1,61 @@
-"""handoff status commands."""
+"""handoff status [ACCOUNT] and handoff timeline ACCOUNT."""
 
 from __future__ import annotations
 
+from typing import Annotated, Optional
+
 import typer
+
+from handoff_cli.cli.common import AllOpt, AsOfOpt, FormatOpt, LimitOpt, get_store, get_today
+from handoff_cli.cli.report import FailOpt, OwnerOpt, SegmentOpt, SinceOpt, fail_if_breached, scope_of
+
+
+def status(
+    ctx: typer.Context,
+    account: Annotated[Optional[str], typer.Argument(help="Name or external id: the pre-call brief. None: the portfolio.")] = None,
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    segment: SegmentOpt = None,
+    owner: OwnerOpt = None,
+    since: SinceOpt = None,
+    all_: AllOpt = False,
+    limit: LimitOpt = 50,
+    fail_on_breach: FailOpt = False,
+) -> None:
+    """The portfolio at a glance, riskiest first; with an account, the one-screen pre-call brief."""
+    today = get_today(ctx, as_of)
+    if account is not None:
+        from handoff_cli.render_reports import emit_brief
+        from handoff_cli.services.reports import account_brief
+
+        brief = account_brief(account, store=get_store(ctx), today=today)
+        emit_brief(brief, fmt=fmt)
+        fail_if_breached(fail_on_breach, brief.has_breach)
+        return
+    from handoff_cli.render_reports import emit_portfolio
+    from handoff_cli.services.reports import portfolio_status
+
+    report = portfolio_status(scope=scope_of(ctx, segment, owner, since, all_), store=get_store(ctx), today=today)
+    emit_portfolio(report, fmt=fmt, limit=limit)
+    fail_if_breached(fail_on_breach, report.has_breach)
+
+
+def timeline(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Argument(help="Name or external id.")],
+    fmt: FormatOpt = None,
+    as_of: AsOfOpt = None,
+    limit: LimitOpt = 50,
+) -> None:
+    """Every dated fact of one account in date order (the table shows the latest --limit)."""
+    from handoff_cli.render_reports import emit_timeline
+    from handoff_cli.services.reports import timeline as build_timeline
+
+    today = get_today(ctx, as_of)
+    emit_timeline(build_timeline(account, store=get_store(ctx), today=today), fmt=fmt, limit=limit)
 
 
 def register(root: typer.Typer) -> None:
-    """Attach this module's commands to the root app."""
+    """Attach `status` and `timeline` to the root app."""
+    root.command("status")(status)
+    root.command("timeline")(timeline)

@@ -1,0 +1,403 @@
+"""Renderers for the reports: breaches, health, the portfolio, the pre-call brief, the timeline.
+
+Each takes a plain result from ``services/reports.py`` and prints it as a table
+(rich on a terminal, plain text elsewhere), JSON, CSV or markdown. Colour only
+on a terminal without NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Any, Mapping, Optional, Sequence
+
+from handoff_cli import render
+from handoff_cli.render import Col
+
+BAND_STYLE = {"green": "green", "yellow": "yellow", "red": "red"}
+SEVERITY_STYLE = {"breach": "bold red", "warning": "yellow"}
+
+
+def _emit(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    key: str,
+    columns: Sequence[Col],
+    fmt: Any,
+    as_of: date,
+    limit: Optional[int],
+    json_rows: Optional[Sequence[Mapping[str, Any]]] = None,
+    extra: Optional[Mapping[str, Any]] = None,
+    styles: Optional[Mapping[str, str]] = None,
+    title: Optional[str] = None,
+    empty: Optional[str] = None,
+) -> None:
+    """A listing: JSON/CSV/markdown give every row; the table stops at limit and styles rows by `_style`."""
+    name = render.fmt_name(fmt)
+    if name == "json":
+        body = {**(dict(extra) if extra else {}), key: list(json_rows if json_rows is not None else rows)}
+        render.emit_json(render.envelope(as_of, **body))
+        return
+    if name in ("csv", "markdown"):
+        render.emit_listing(rows, key=key, columns=columns, fmt=name, as_of=as_of)
+        return
+    if not rows:
+        render.note(empty or f"no {key}")
+        return
+    shown = rows if limit is None else rows[:limit]
+    render.print_renderable(render.table(shown, columns, title=title, styles=styles if render.use_color() else None))
+    if len(rows) > len(shown):
+        render.note(f"... and {len(rows) - len(shown)} more (raise --limit, or use --format json|csv|markdown for every row)")
+
+
+# -- report breaches ---------------------------------------------------------
+
+FINDING_COLUMNS = [
+    Col("account", "Account"),
+    Col("rule", "Rule"),
+    Col("severity", "Severity"),
+    Col("since", "Since"),
+    Col("days", "Days", "right"),
+    Col("detail", "Detail"),
+]
+
+
+def emit_breaches(report, *, fmt: Any, limit: Optional[int]) -> None:
+    rows = [{**f.as_dict(), "_style": f.severity} for f in report.findings]
+    _emit(
+        rows,
+        key="findings",
+        columns=FINDING_COLUMNS,
+        fmt=fmt,
+        as_of=report.as_of,
+        limit=limit,
+        json_rows=[f.as_dict() for f in report.findings],
+        styles=SEVERITY_STYLE,
+        title=f"Findings as of {report.as_of.isoformat()}",
+        empty=f"no findings as of {report.as_of.isoformat()}",
+    )
+
+
+# -- report health / status --------------------------------------------------
+
+HEALTH_COLUMNS = [
+    Col("account", "Account"),
+    Col("motion", "Motion"),
+    Col("stage", "Stage"),
+    Col("score", "Score", "right"),
+    Col("band", "Band"),
+    Col("owner", "Owner"),
+    Col("findings", "Findings"),
+]
+
+
+def _health_json(a) -> dict[str, Any]:
+    return {
+        "account": a.account,
+        "motion": a.motion,
+        "stage": a.stage,
+        "score": a.score,
+        "band": a.band,
+        "owner": a.owner,
+        "findings": list(a.findings),
+        "segment": a.segment,
+        "signed_on": a.signed_on,
+        "ttv_day": a.ttv_day,
+        "ttv_target_days": a.ttv_target_days,
+        "first_value_on": a.first_value_on,
+    }
+
+
+def emit_health(report, *, fmt: Any, limit: Optional[int]) -> None:
+    rows = [{**_health_json(a), "_style": a.band} for a in report.accounts]
+    _emit(
+        rows,
+        key="accounts",
+        columns=HEALTH_COLUMNS,
+        fmt=fmt,
+        as_of=report.as_of,
+        limit=limit,
+        json_rows=[_health_json(a) for a in report.accounts],
+        styles=BAND_STYLE,
+        title=f"Health as of {report.as_of.isoformat()}",
+        empty="no accounts in scope: add one with `handoff account add NAME --signed DATE`",
+    )
+
+
+PORTFOLIO_COLUMNS = [
+    Col("account", "Account"),
+    Col("stage", "Stage"),
+    Col("score", "Score", "right"),
+    Col("band", "Band"),
+    Col("owner", "Owner"),
+    Col("ttv", "TTV"),
+    Col("top", "Top issue"),
+]
+
+
+def _ttv_cell(a) -> str:
+    if a.first_value_on is not None:
+        return f"value {a.first_value_on.isoformat()}"
+    return f"day {a.ttv_day}/{a.ttv_target_days}"
+
+
+def emit_portfolio(report, *, fmt: Any, limit: Optional[int]) -> None:
+    rows = [{**_health_json(a), "ttv": _ttv_cell(a), "top": a.top, "_style": a.band} for a in report.accounts]
+    _emit(
+        rows,
+        key="accounts",
+        columns=PORTFOLIO_COLUMNS,
+        fmt=fmt,
+        as_of=report.as_of,
+        limit=limit,
+        json_rows=[{**_health_json(a), "top": a.top} for a in report.accounts],
+        styles=BAND_STYLE,
+        title=f"Portfolio as of {report.as_of.isoformat()}, riskiest first",
+        empty="no accounts in scope: add one with `handoff account add NAME --signed DATE`",
+    )
+
+
+# -- status ACCOUNT: the brief ----------------------------------------------
+
+Segment = tuple[str, str]  # (text, rich style)
+
+
+def _d(value: Optional[date]) -> str:
+    return value.isoformat() if value else "-"
+
+
+def _bar(start: date, fill_to: date, marker: Optional[date], end: date, *, fancy: bool, width: int = 30) -> str:
+    """A text bar from start to end, filled up to fill_to, with '|' at marker."""
+    span = max(1, (end - start).days)
+
+    def pos(d: date) -> int:
+        return max(0, min(width, round((d - start).days * width / span)))
+
+    filled = pos(fill_to)
+    on, off = ("█", "░") if fancy else ("#", "-")
+    chars = [on if i < filled else off for i in range(width)]
+    if marker is not None:
+        m = min(width - 1, pos(marker))
+        chars[m] = "┃" if fancy else "|"
+    return "[" + "".join(chars) + "]"
+
+
+def _signed_days(n: int) -> str:
+    return f"{n:+d} day" + ("" if abs(n) == 1 else "s")
+
+
+def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
+    """The brief as lines of styled segments (plain text joins the texts)."""
+    band_style = BAND_STYLE.get(b.band, "")
+    L: list[list[Segment]] = []
+    head = f"{b.account}  ({b.motion}" + (f", {b.segment}" if b.segment else "") + (
+        f", {b.external_id}" if b.external_id else "") + ")"
+    L.append([(head, "bold"), (f"   as of {b.as_of.isoformat()}", "dim")])
+    status = []
+    if b.archived_on:
+        status.append(f"archived {b.archived_on.isoformat()}")
+    if b.churned_on:
+        status.append(f"churned {b.churned_on.isoformat()}")
+    if b.graduated_on:
+        status.append(f"graduated {b.graduated_on.isoformat()}")
+    L.append([("Stage ", "dim"), (b.stage, "bold"), ("   Health ", "dim"), (f"{b.score}/100 {b.band}", f"bold {band_style}"),
+              ("   Owner ", "dim"), (b.owner or "nobody", "bold" if b.owner else "bold red")]
+             + ([("   " + ", ".join(status), "magenta")] if status else []))
+    L.append([])
+    L.append([("Owners", "bold")])
+    for role, person in b.owners.items():
+        L.append([(f"  {role:<15}", "dim"), (person or "-", "" if person else "red")])
+    L.append([])
+    if b.plan:
+        p = b.plan
+        L.append([("Success plan", "bold"), (f"  v{p['version']}, agreed {_d(p['agreed_on'])}", "dim")])
+        L.append([("  Outcome  ", "dim"), (p["outcome"], "")])
+        L.append([("  Sponsor  ", "dim"), (p["sponsor"] or "-", "")])
+        for c in p["criteria"]:
+            L.append([("  - ", "dim"), (c, "")])
+    else:
+        L.append([("Success plan", "bold"), ("  none yet", "red")])
+    L.append([])
+    L.append([("Clocks", "bold")])
+    # go-live: planned vs actual
+    live = b.go_live_on
+    planned = b.go_live_planned_on
+    due = b.go_live_due_on
+    end_candidates = [d for d in (planned, due, live, b.as_of) if d]
+    go_end = max(end_candidates)
+    go_text = []
+    if planned:
+        go_text.append(f"planned {planned.isoformat()}")
+    if due and due != planned and not live:
+        go_text.append(f"now due {due.isoformat()}")
+    if live:
+        go_text.append(f"live {live.isoformat()}")
+        if planned:
+            go_text.append(_signed_days((live - planned).days))
+    else:
+        go_text.append("not live yet")
+    L.append([("  Go-live  ", "dim"),
+              (_bar(b.signed_on, live or b.as_of, planned, go_end, fancy=fancy), "green" if live else "cyan"),
+              ("  " + ", ".join(go_text), "")])
+    # TTV: day N of the target, with the projection
+    t = b.target_on
+    fv = b.first_value_on
+    proj = b.projected_first_value_on
+    ttv_end = max(d for d in (t, fv, proj, b.as_of) if d)
+    if fv:
+        ttv_text = f"first value {fv.isoformat()} (day {(fv - b.signed_on).days} of {b.ttv_target_days})"
+        style = "green" if fv <= t else "yellow"
+    else:
+        ttv_text = f"day {b.ttv_day} of {b.ttv_target_days} (target {t.isoformat()})"
+        if proj:
+            late = (proj - t).days
+            ttv_text += f"; projected first value {proj.isoformat()}" + (
+                f", {late} days late" if late > 0 else ", on target")
+        style = "red" if b.as_of > t else ("yellow" if proj and proj > t else "green")
+    L.append([("  TTV      ", "dim"), (_bar(b.signed_on, fv or b.as_of, t, ttv_end, fancy=fancy), style),
+              ("  " + ttv_text, "")])
+    L.append([])
+    L.append([("Health ", "bold"), (f"{b.score}/100 {b.band}", f"bold {band_style}")])
+    L.append([("    100  ", "dim"), ("start", "dim")])
+    width = max([len(f.rule) for f in b.findings] + [4])
+    for f in b.findings:
+        L.append([(f"  - {f.weight:>3}  ", SEVERITY_STYLE.get(f.severity, "")),
+                  (f"{f.rule:<{width}}  ", SEVERITY_STYLE.get(f.severity, "")),
+                  (f.detail, "")])
+    total = sum(f.weight for f in b.findings)
+    floor = " (floored at 0)" if 100 - total < 0 else ""
+    L.append([(f"  = {b.score:>3}  ", f"bold {band_style}"), (f"{b.band}{floor}", band_style)])
+    L.append([])
+    L.append([("Recent events", "bold")])
+    if not b.recent_events:
+        L.append([("  none", "dim")])
+    for e in b.recent_events:
+        value = f" {e['value']}" if e["value"] is not None else ""
+        note = f"  {e['note']}" if e["note"] else ""
+        L.append([(f"  {e['on'].isoformat()}  ", "dim"), (f"{e['kind']}{value}", ""), (note, "dim")])
+    L.append([])
+    h = b.handover
+    if h:
+        L.append([("Handover", "bold"), (f"  {h['handed_on'].isoformat()}  {h['from'] or '?'} -> {h['to']}", "")])
+        L.append([("  value gate passed  ", "dim"), ("yes" if h["gate_passed"] else "no", "" if h["gate_passed"] else "yellow"),
+                  ("   joint call  ", "dim"), ("yes" if h["joint_call"] else "no", "" if h["joint_call"] else "yellow")])
+        for label, key in (("promised", "promised"), ("customised", "customised"), ("open issues", "open_issues")):
+            L.append([(f"  {label:<12}", "dim"), (h[key] or "-", "")])
+    else:
+        L.append([("Handover", "bold"), ("  not yet", "dim")])
+    return L
+
+
+def brief_text(b) -> str:
+    """The brief as plain text (no colour codes)."""
+    return "\n".join("".join(t for t, _ in line).rstrip() for line in brief_lines(b, fancy=False)) + "\n"
+
+
+def brief_markdown(b) -> str:
+    md = render.md_cell
+    out = [f"**{md(b.account)}** ({b.motion}) as of {b.as_of.isoformat()}: stage **{b.stage}**, "
+           f"health **{b.score}/100 ({b.band})**, owner {md(b.owner or 'nobody')}", ""]
+    out.append("**Owners:** " + ", ".join(f"{role} {md(p or '-')}" for role, p in b.owners.items()))
+    out.append("")
+    if b.plan:
+        p = b.plan
+        out.append(f"**Success plan** (v{p['version']}, agreed {_d(p['agreed_on'])}, sponsor {md(p['sponsor'] or '-')}): "
+                   f"{md(p['outcome'])}")
+        out.extend(f"- {md(c)}" for c in p["criteria"])
+    else:
+        out.append("**Success plan:** none yet")
+    out.append("")
+    live = f"live {b.go_live_on.isoformat()}" if b.go_live_on else "not live yet"
+    planned = f"planned {b.go_live_planned_on.isoformat()}, " if b.go_live_planned_on else ""
+    if b.first_value_on:
+        ttv = f"first value {b.first_value_on.isoformat()} (day {(b.first_value_on - b.signed_on).days} of {b.ttv_target_days})"
+    else:
+        ttv = f"day {b.ttv_day} of {b.ttv_target_days} (target {b.target_on.isoformat()})"
+        if b.projected_first_value_on:
+            ttv += f", projected first value {b.projected_first_value_on.isoformat()}"
+    out.append(f"**Go-live:** {planned}{live}  ")
+    out.append(f"**TTV:** {ttv}")
+    out.append("")
+    out.append(f"**Health {b.score}/100 ({b.band}):** 100")
+    out.extend(f"- −{f.weight} `{f.rule}` ({f.severity}): {md(f.detail)}" for f in b.findings)
+    out.append("")
+    if b.recent_events:
+        out.append("**Recent events:**")
+        for e in b.recent_events:
+            value = f" {e['value']}" if e["value"] is not None else ""
+            note = f": {md(e['note'])}" if e["note"] else ""
+            out.append(f"- {e['on'].isoformat()} {e['kind']}{value}{note}")
+        out.append("")
+    h = b.handover
+    if h:
+        out.append(f"**Handover** {h['handed_on'].isoformat()} {md(h['from'] or '?')} → {md(h['to'])}: "
+                   f"value gate {'passed' if h['gate_passed'] else 'NOT passed'}, "
+                   f"{'joint call' if h['joint_call'] else 'no joint call'}")
+        for label, key in (("Promised", "promised"), ("Customised", "customised"), ("Open issues", "open_issues")):
+            if h[key]:
+                out.append(f"- {label}: {md(h[key])}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _flatten(prefix: str, value: Any, out: list[tuple[str, Any]]) -> None:
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            _flatten(f"{prefix}.{k}" if prefix else k, v, out)
+    elif isinstance(value, (list, tuple)) and value and isinstance(value[0], Mapping):
+        for i, v in enumerate(value):
+            _flatten(f"{prefix}.{i}", v, out)
+    else:
+        out.append((prefix, value))
+
+
+def emit_brief(b, *, fmt: Any) -> None:
+    name = render.fmt_name(fmt)
+    if name == "json":
+        render.emit_json(render.envelope(b.as_of, **b.as_dict()))
+    elif name == "csv":
+        pairs: list[tuple[str, Any]] = []
+        _flatten("", b.as_dict(), pairs)
+        rows = [{"field": k, "value": v} for k, v in pairs]
+        sys.stdout.write(render.to_csv(rows, [Col("field", "field"), Col("value", "value")]))
+    elif name == "markdown":
+        sys.stdout.write(brief_markdown(b))
+    elif render.use_color():
+        from rich.panel import Panel
+        from rich.text import Text
+
+        body = Text()
+        for i, line in enumerate(brief_lines(b, fancy=True)):
+            if i:
+                body.append("\n")
+            for text, style in line:
+                body.append(text, style=style or None)
+        render.console().print(Panel(body, border_style=BAND_STYLE.get(b.band, ""), expand=False))
+    else:
+        sys.stdout.write(brief_text(b))
+
+
+# -- timeline ----------------------------------------------------------------
+
+TIMELINE_COLUMNS = [Col("on", "Date"), Col("fact", "Fact"), Col("detail", "Detail")]
+
+
+def emit_timeline(tl, *, fmt: Any, limit: Optional[int]) -> None:
+    """Every dated fact; the table shows the latest `limit` of them (JSON, CSV, markdown give all)."""
+    rows = [e.as_dict() for e in tl.entries]
+    name = render.fmt_name(fmt)
+    earlier = 0
+    if name == "table" and limit is not None and len(rows) > limit:
+        earlier, rows = len(rows) - limit, rows[-limit:]
+    _emit(
+        rows,
+        key="timeline",
+        columns=TIMELINE_COLUMNS,
+        fmt=fmt,
+        as_of=tl.as_of,
+        limit=None,
+        extra={"account": tl.account},
+        title=f"{tl.account}: timeline to {tl.as_of.isoformat()}",
+        empty=f"no facts for {tl.account} on or before {tl.as_of.isoformat()}",
+    )
+    if earlier:
+        render.note(f"... {earlier} earlier facts not shown (raise --limit, or use --format json|csv|markdown for every row)")
