@@ -14,7 +14,8 @@ What a new version carries forward from the previous one (PRODUCT.md section 1):
 
 A sponsor named with ``--sponsor`` then holds the `sponsor` role from the
 plan's date, by the rules of ``owner assign``: nothing changes when they hold
-it already; another sponsor's assignment ends on that date. A sponsor merely
+it already (the plan then spells the name as the role does); another
+sponsor's assignment ends on that date. A sponsor merely
 carried forward is not re-assigned: if the role was released since (the
 sponsor left), the plan does not bring them back.
 
@@ -117,6 +118,8 @@ def set_plan(
                 f"date the new version on or after that (--on)"
             )
         step = check_assign(s, acc, "sponsor", sponsor, on) if sponsor is not None else None
+        if step is not None and not step.changed and step.current is not None:
+            sponsor = step.current.person  # the holder's spelling, not a second one for the same person
         if new_criteria is None and prev is not None:
             rows = s.exec(
                 select(PlanCriterion.text).where(PlanCriterion.plan_id == prev.id).order_by(PlanCriterion.position)
