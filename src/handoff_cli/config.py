@@ -5,10 +5,12 @@ PRODUCT.md; a malformed one is a clear error naming the line."""
 from __future__ import annotations
 
 import copy
+import json
 import os
+import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from handoff_cli.errors import BadInput
 
@@ -74,4 +76,155 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"config {path} is not valid TOML: {exc}") from None
+    validate(data, path=path, text=text)
     return _merge(DEFAULTS, data)
+
+
+# -- validation ----------------------------------------------------------------
+
+MOTIONS = ("high-touch", "self-serve")
+SEVERITIES = ("breach", "warning")
+_INT = "a whole number"
+_NUM = "a number"
+# The keys a rule row may carry, with their type and lowest value.
+_RULE_KEYS: dict[str, tuple[str, Any]] = {
+    "severity": ("severity", None),
+    "weight": (_INT, 0),
+    "enabled": ("bool", None),
+    "days": (_INT, 0),
+    "max_weight": (_INT, 0),
+    "max_users": (_NUM, 0),
+    "min_accounts_for_lag": (_INT, 1),
+    "default_lag_days": ("motions", 0),
+}
+_SECTIONS: dict[str, dict[str, tuple[str, Any]]] = {
+    "ttv_target_days": {m: (_INT, 0) for m in MOTIONS},
+    "adoption": {"threshold": (_NUM, 0), "weeks": (_INT, 1)},
+    "bands": {"green": (_INT, 0), "yellow": (_INT, 0)},
+    "store": {"busy_timeout_seconds": (_NUM, 0)},
+}
+
+
+def _line_of(text: str, dotted: str) -> Optional[int]:
+    """The line of the file that sets (or opens) the dotted key, for error messages."""
+    table = ""
+    want = dotted.split(".")
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        m = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?$", line)
+        if m:
+            table = m.group(1)
+            parts = [p.strip().strip('"\'') for p in table.split(".")]
+            if parts == want[: len(parts)] and len(parts) == len(want):
+                return number
+            continue
+        m = re.match(r"^([^=]+?)\s*=", line)
+        if not m:
+            continue
+        key = [p.strip().strip('"\'') for p in m.group(1).split(".")]
+        head = [p.strip().strip('"\'') for p in table.split(".")] if table else []
+        full = head + key
+        if full == want[: len(full)] or want == full[: len(want)]:
+            return number
+    return None
+
+
+def _check_value(value: Any, kind: str, low: Any) -> Optional[str]:
+    """Why the value is wrong for its kind, or None."""
+    if kind == "severity":
+        return None if value in SEVERITIES else f"must be one of {', '.join(SEVERITIES)}"
+    if kind == "bool":
+        return None if isinstance(value, bool) else "must be true or false"
+    if kind == "motions":
+        if not isinstance(value, dict):
+            return "must be a table of motions (high-touch, self-serve) to whole numbers of days"
+        for m, v in value.items():
+            if m not in MOTIONS:
+                return f"has an unknown motion {m!r} (use {', '.join(MOTIONS)})"
+            why = _check_value(v, _INT, low)
+            if why:
+                return f"{m} {why}"
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind == _INT and not isinstance(value, int)):
+        return f"must be {kind}"
+    if low is not None and value < low:
+        return f"must be {low} or more"
+    return None
+
+
+def validate(data: dict[str, Any], *, path: Path, text: str = "") -> None:
+    """Reject unknown sections, unknown rule ids and keys, and values of the wrong type.
+    The error names the file, the key, and the line when it can be found."""
+
+    def fail(dotted: str, why: str) -> None:
+        line = _line_of(text, dotted)
+        where = f"{path}, line {line}" if line else str(path)
+        raise BadInput(f"config {where}: {dotted} {why}")
+
+    for section, body in data.items():
+        if section == "rules":
+            if not isinstance(body, dict):
+                fail("rules", "must be a table of [rules.<id>] rows")
+            known = DEFAULTS["rules"]
+            for rule_id, row in body.items():
+                if rule_id not in known:
+                    fail(f"rules.{rule_id}", f"is not a known rule id (known: {', '.join(known)})")
+                if not isinstance(row, dict):
+                    fail(f"rules.{rule_id}", "must be a table of settings (severity, weight, ...)")
+                for key, value in row.items():
+                    spec = _RULE_KEYS.get(key)
+                    if spec is None or (key not in known[rule_id] and key not in ("severity", "weight", "enabled")):
+                        allowed = sorted(set(known[rule_id]) | {"enabled"})
+                        fail(f"rules.{rule_id}.{key}", f"is not a setting of this rule (use {', '.join(allowed)})")
+                    why = _check_value(value, *spec)
+                    if why:
+                        fail(f"rules.{rule_id}.{key}", why)
+            continue
+        spec_section = _SECTIONS.get(section)
+        if spec_section is None:
+            fail(section, f"is not a known section (use {', '.join([*_SECTIONS, 'rules'])})")
+        if not isinstance(body, dict):
+            fail(section, "must be a table")
+        for key, value in body.items():
+            spec = spec_section.get(key)
+            if spec is None:
+                fail(f"{section}.{key}", f"is not a known setting (use {', '.join(spec_section)})")
+            why = _check_value(value, *spec)
+            if why:
+                fail(f"{section}.{key}", why)
+    bands = _merge(DEFAULTS["bands"], data.get("bands", {}))
+    if not 0 <= bands["yellow"] <= bands["green"] <= 100:
+        fail("bands", "must satisfy 0 <= yellow <= green <= 100")
+
+
+# -- showing -------------------------------------------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+def to_toml(config: dict[str, Any]) -> str:
+    """The configuration as TOML that load_config reads back to the same values."""
+    out: list[str] = []
+
+    def table(prefix: list[str], body: dict[str, Any]) -> None:
+        scalars = {k: v for k, v in body.items() if not isinstance(v, dict)}
+        tables = {k: v for k, v in body.items() if isinstance(v, dict)}
+        if prefix and (scalars or not tables):
+            out.append("[" + ".".join(_toml_key(p) for p in prefix) + "]")
+            out.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in scalars.items())
+            out.append("")
+        for k, v in tables.items():
+            table([*prefix, k], v)
+
+    table([], config)
+    return "\n".join(out).rstrip() + "\n"
