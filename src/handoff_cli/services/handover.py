@@ -137,6 +137,8 @@ def record_handover(
             release = None
             check_not_backdated(s, acc, "implementation", on, None)
         csm = check_assign(s, acc, "csm", to, on)
+        if not csm.changed and csm.current is not None:
+            to = csm.current.person  # the holder's spelling: one person, one name
         if release is None and not csm.changed and latest is not None and same_person(latest.to_person, to):
             raise Conflict(
                 f"{acc.name} was handed over to {latest.to_person} on {latest.handed_on.isoformat()} already "
