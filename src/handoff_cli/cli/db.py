@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from handoff_cli.cli.common import get_store, get_today
+from handoff_cli.cli.common import FormatOpt, get_store, get_today
 
 app = typer.Typer(help="The store: where it is, its schema, its health, its backups.", no_args_is_help=True)
 
@@ -23,9 +23,9 @@ def init(
     store = get_store(ctx)
     info = init_store(store=store)
     if demo:
-        from handoff_cli.services.demo import load_demo
+        from handoff_cli.demo import load_demo
 
-        count = load_demo(store=store, today=get_today(ctx))
+        count = load_demo(store_url=store.url, today=get_today(ctx))
         note(f"loaded the example portfolio: {count} accounts")
     note(f"store ready at {info.location} (schema {info.revision})")
 
@@ -44,6 +44,26 @@ def upgrade(ctx: typer.Context) -> None:
 
     info = upgrade_store(store=get_store(ctx))
     note(f"store {info.location} is at schema {info.revision}")
+
+
+@app.command("check")
+def check(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+    """Check the store: integrity, foreign keys, schema revision. Exit 1 when a check fails."""
+    from handoff_cli.errors import OperationFailed
+    from handoff_cli.render import Col, emit_listing
+    from handoff_cli.services.store_admin import check_store
+
+    checks = check_store(store=get_store(ctx))
+    emit_listing(
+        [c.as_dict() for c in checks],
+        key="checks",
+        columns=[Col("check", "Check"), Col("status", "Status"), Col("detail", "Detail")],
+        fmt=fmt,
+        as_of=get_today(ctx),
+    )
+    failed = [c.name for c in checks if not c.ok]
+    if failed:
+        raise OperationFailed(f"store check failed: {', '.join(failed)}")
 
 
 @app.command("backup")
