@@ -31,3 +31,67 @@ def upgrade_store(*, store: Store) -> StoreInfo:
 def backup_store(dest: Path, *, store: Store) -> Path:
     store.ensure_ready()
     return store.backup(dest)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str  # ok | failed | skipped
+    detail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"check": self.name, "status": self.status, "detail": self.detail}
+
+
+def check_store(*, store: Store) -> list[Check]:
+    """Integrity, foreign keys (SQLite) and schema revision, without upgrading or repairing anything."""
+    import sqlite3
+
+    from handoff_cli.errors import StoreError
+
+    checks: list[Check] = []
+    if store.is_sqlite:
+        if store.path is None or not store.path.exists():
+            raise StoreError(f"no store at {store.display()}: create one with `handoff init`")
+        try:
+            conn = store._sqlite_connect()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {store.display()}: {exc}") from None
+        try:
+            try:
+                rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+                good = rows == ["ok"]
+                detail = "no problems found" if good else "; ".join(rows[:5]) + (f" (and {len(rows) - 5} more)" if len(rows) > 5 else "")
+                checks.append(Check("integrity", "ok" if good else "failed", detail))
+            except sqlite3.DatabaseError as exc:
+                checks.append(Check("integrity", "failed", f"the file is damaged or not a database ({exc})"))
+            try:
+                rows = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if rows:
+                    where = ", ".join(sorted({f"{r[0]} -> {r[2]}" for r in rows}))
+                    checks.append(Check("foreign keys", "failed", f"{len(rows)} rows point at missing rows ({where})"))
+                else:
+                    checks.append(Check("foreign keys", "ok", "every reference resolves"))
+            except sqlite3.DatabaseError as exc:
+                checks.append(Check("foreign keys", "failed", f"cannot check ({exc})"))
+        finally:
+            conn.close()
+    else:
+        checks.append(Check("integrity", "skipped", "PostgreSQL: SQLite's integrity_check does not apply"))
+        checks.append(Check("foreign keys", "skipped", "PostgreSQL: foreign keys are enforced by the server"))
+    try:
+        rev = store.revision()
+    except StoreError as exc:
+        rev, problem = None, str(exc)
+    else:
+        problem = None
+    if rev == SCHEMA_HEAD:
+        checks.append(Check("schema", "ok", f"at revision {rev}, the head"))
+    else:
+        why = problem or f"at revision {rev or 'none'}, head is {SCHEMA_HEAD}: run `handoff db upgrade`"
+        checks.append(Check("schema", "failed", why))
+    return checks

@@ -1,0 +1,236 @@
+"""Export the whole store as JSON lines, and restore such a file into an empty store.
+
+The export is stable: a header line (format, version, schema revision, tables),
+then every table in a fixed order, rows by primary key, one JSON object per
+line with sorted keys, ids and created_at preserved, dates in ISO 8601 and
+instants in UTC. The same store gives the same bytes on SQLite and on
+PostgreSQL, so export -> restore -> export is identical.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from handoff_cli import SCHEMA_HEAD
+from handoff_cli.errors import BadInput
+from handoff_cli.store import Store
+
+FORMAT = "handoff-export"
+VERSION = 1
+# parents before children, so a restore meets every foreign key in order
+TABLE_ORDER = (
+    "account",
+    "assignment",
+    "milestone",
+    "slip",
+    "success_plan",
+    "plan_criterion",
+    "event",
+    "handover",
+)
+BATCH_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    path: str
+    rows: int
+    tables: dict[str, int]
+
+
+def _tables():
+    """The tables to export, in the fixed order (tables added later follow, parents first)."""
+    from handoff_cli.models import metadata
+
+    known = {t.name: t for t in metadata.sorted_tables}
+    order = [known[n] for n in TABLE_ORDER if n in known]
+    order += [t for t in metadata.sorted_tables if t.name not in TABLE_ORDER]
+    return order
+
+
+def _kind(column) -> str:
+    from sqlalchemy import Boolean, Date, DateTime, Float, Integer
+
+    ctype = column.type
+    impl = getattr(ctype, "impl", ctype)
+    for cls, name in ((DateTime, "datetime"), (Date, "date"), (Boolean, "bool"), (Integer, "int"), (Float, "float")):
+        if isinstance(ctype, cls) or isinstance(impl, cls):
+            return name
+    return "text"
+
+
+def _instant(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+_OUT: dict[str, Callable[[Any], Any]] = {
+    "datetime": lambda v: _instant(v).isoformat(timespec="microseconds"),
+    "date": lambda v: (v if isinstance(v, date) else date.fromisoformat(v)).isoformat(),
+    "bool": bool,
+    "int": int,
+    "float": float,
+    "text": str,
+}
+
+
+def _line(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+
+
+def _iter_rows(reader, sql: str) -> Iterator[tuple]:
+    if reader.dialect == "sqlite":
+        yield from reader.conn.execute(sql)
+    else:
+        from sqlalchemy import text
+
+        yield from reader.conn.execution_options(stream_results=True).execute(text(sql))
+
+
+def export_lines(*, store: Store, today: date, counts: dict[str, int] | None = None) -> Iterator[str]:
+    """The export, line by line, from one consistent snapshot of the store."""
+    tables = _tables()
+    yield _line({"format": FORMAT, "version": VERSION, "schema": SCHEMA_HEAD, "tables": [t.name for t in tables]})
+    with store.reader() as r:
+        for table in tables:
+            cols = list(table.columns)
+            convert = [(c.name, _OUT[_kind(c)]) for c in cols]
+            pk = ", ".join(c.name for c in table.primary_key.columns) or "1"
+            sql = f'SELECT {", ".join(c.name for c in cols)} FROM "{table.name}" ORDER BY {pk}'
+            n = 0
+            for row in _iter_rows(r, sql):
+                record = {name: (None if v is None else conv(v)) for (name, conv), v in zip(convert, row)}
+                yield _line({"table": table.name, "row": record})
+                n += 1
+            if counts is not None:
+                counts[table.name] = n
+
+
+def write_export(path: Path, *, store: Store, today: date) -> ExportInfo:
+    """Write the export to a file created readable by its owner only (replaced whole, never half-written)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    counts: dict[str, int] = {}
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            for line in export_lines(store=store, today=today, counts=counts):
+                out.write(line)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return ExportInfo(str(path), sum(counts.values()), counts)
+
+
+# ---------------------------------------------------------------------------
+# restore
+
+_IN: dict[str, Callable[[Any], Any]] = {
+    "datetime": _instant,
+    "date": lambda v: date.fromisoformat(v),
+    "bool": bool,
+    "int": int,
+    "float": float,
+    "text": str,
+}
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        f = open(path, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+    with f:
+        for number, text in enumerate(f, start=1):
+            if not text.strip():
+                continue
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise BadInput(f"{path}:{number}: not a JSON line ({exc.msg}): is this a `handoff export` file?") from None
+            if not isinstance(obj, dict):
+                raise BadInput(f"{path}:{number}: not a JSON object: is this a `handoff export` file?")
+            yield number, obj
+
+
+def restore_store(path: Path, *, store: Store, today: date) -> ExportInfo:
+    """Load an export into an empty store in one transaction; refuses a store that has any rows."""
+    from sqlalchemy import func, insert, select, text
+
+    path = Path(path)
+    records = _records(path)
+    first = next(records, None)
+    if first is None:
+        raise BadInput(f"{path} is empty: give a file written by `handoff export`")
+    _, header = first
+    if header.get("format") != FORMAT or header.get("version") != VERSION:
+        raise BadInput(f"{path} is not a handoff export (its first line should name format {FORMAT!r} version {VERSION})")
+    if header.get("schema") != SCHEMA_HEAD:
+        raise BadInput(
+            f"{path} was exported at schema {header.get('schema')!r}; this handoff restores schema {SCHEMA_HEAD}: "
+            "use the handoff version that wrote it"
+        )
+    tables = {t.name: t for t in _tables()}
+    kinds = {name: {c.name: _IN[_kind(c)] for c in t.columns} for name, t in tables.items()}
+    counts = {name: 0 for name in tables}
+    with store.write() as s:
+        conn = s.connection()
+        busy = [n for n, t in tables.items() if conn.execute(select(func.count()).select_from(t)).scalar()]
+        if busy:
+            raise BadInput(
+                f"the store {store.display()} is not empty (it has {', '.join(busy)} rows): "
+                "restore needs an empty store, for example a new --db path"
+            )
+        batch: list[dict[str, Any]] = []
+        current: str | None = None
+
+        def flush() -> None:
+            if batch:
+                conn.execute(insert(tables[current]), batch)
+                batch.clear()
+
+        for number, obj in records:
+            name, row = obj.get("table"), obj.get("row")
+            if name not in tables or not isinstance(row, dict):
+                raise BadInput(f"{path}:{number}: unknown table {name!r}" if name not in tables else f"{path}:{number}: no row")
+            columns = kinds[name]
+            unknown = sorted(set(row) - set(columns))
+            if unknown:
+                raise BadInput(f"{path}:{number}: table {name} has no column {', '.join(unknown)}")
+            try:
+                values = {k: (None if v is None else columns[k](v)) for k, v in row.items()}
+            except (TypeError, ValueError) as exc:
+                raise BadInput(f"{path}:{number}: a value is not valid ({exc})") from None
+            if name != current:
+                flush()
+                current = name
+            batch.append(values)
+            counts[name] += 1
+            if len(batch) >= BATCH_ROWS:
+                flush()
+        flush()
+        if conn.dialect.name == "postgresql":
+            for name, table in tables.items():
+                if "id" in table.columns and counts[name]:
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                            f'(SELECT MAX(id) FROM "{name}"))'
+                        )
+                    )
+    return ExportInfo(str(path), sum(counts.values()), counts)
