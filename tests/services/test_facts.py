@@ -1,0 +1,210 @@
+"""The set-based facts pass over a real store: what is visible at an as-of date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from handoff_cli.config import DEFAULTS
+from handoff_cli.models import Account, Assignment, Event, Handover, Milestone, PlanCriterion, Slip, SuccessPlan
+from handoff_cli.services.facts import lag_samples, load_facts, read_lag_samples
+from handoff_cli.store import Store, resolve_url
+
+D = date
+
+
+class Build:
+    """Rows straight through the models, so every date is exactly what the test says."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def _add(self, row):
+        with self.store.write() as s:
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def account(self, name, signed, motion="high-touch", target=None, archived=None, segment=None):
+        return self._add(Account(name=name, name_key=name.casefold(), signed_on=signed, motion=motion,
+                                 ttv_target_days=target, archived_on=archived, segment=segment))
+
+    def assign(self, aid, role, person, start, end=None):
+        return self._add(Assignment(account_id=aid, role=role, person=person, start_on=start, end_on=end))
+
+    def milestone(self, aid, title, due, kind="other", side="vendor", added=D(2026, 1, 5), done=None):
+        return self._add(Milestone(account_id=aid, title=title, title_key=title.casefold(), kind=kind, side=side,
+                                   baseline_due_on=due, due_on=due, done_on=done, added_on=added))
+
+    def slip(self, mid, on, frm, to, cause="internal"):
+        return self._add(Slip(milestone_id=mid, recorded_on=on, from_due_on=frm, to_due_on=to, cause=cause))
+
+    def event(self, aid, kind, on, value=None):
+        return self._add(Event(account_id=aid, kind=kind, occurred_on=on, value=value))
+
+    def plan(self, aid, version, outcome, agreed, sponsor=None, criteria=()):
+        pid = self._add(SuccessPlan(account_id=aid, version=version, outcome=outcome, sponsor=sponsor, agreed_on=agreed))
+        for i, text in enumerate(criteria):
+            self._add(PlanCriterion(plan_id=pid, position=i, text=text))
+        return pid
+
+    def handover(self, aid, on, to, frm=None, joint=False):
+        return self._add(Handover(account_id=aid, handed_on=on, from_person=frm, to_person=to, joint_call=joint))
+
+
+@pytest.fixture
+def store():
+    s = Store(resolve_url(None))
+    s.ensure_ready()
+    return s
+
+
+@pytest.fixture
+def build(store):
+    return Build(store)
+
+
+def one(store, as_of):
+    (f,) = load_facts(store=store, today=as_of, config=DEFAULTS)
+    return f
+
+
+def test_accounts_exist_from_their_signed_date(store, build):
+    build.account("Acme", D(2026, 1, 1))
+    assert load_facts(store=store, today=D(2025, 12, 31), config=DEFAULTS) == []
+    f = one(store, D(2026, 1, 1))
+    # default high-touch target 90 days: T = 2026-04-01
+    assert (f.name, f.ttv_target_days, f.target_on) == ("Acme", 90, D(2026, 4, 1))
+
+
+def test_events_after_the_as_of_date_are_invisible_and_the_earliest_counts(store, build):
+    aid = build.account("Acme", D(2026, 1, 1))
+    build.event(aid, "go-live", D(2026, 3, 10))
+    build.event(aid, "go-live", D(2026, 3, 1))
+    build.event(aid, "churned", D(2026, 5, 1))
+    assert one(store, D(2026, 2, 28)).go_live_on is None
+    assert one(store, D(2026, 3, 5)).go_live_on == D(2026, 3, 1)
+    assert one(store, D(2026, 4, 30)).churned is False
+    assert one(store, D(2026, 5, 1)).churned_on == D(2026, 5, 1)
+
+
+def test_archived_only_from_its_date(store, build):
+    build.account("Acme", D(2026, 1, 1), archived=D(2026, 3, 1))
+    assert one(store, D(2026, 2, 28)).archived is False
+    assert one(store, D(2026, 3, 1)).archived_on == D(2026, 3, 1)
+
+
+def test_assignment_is_held_until_its_end_date(store, build):
+    aid = build.account("Acme", D(2026, 1, 1))
+    build.assign(aid, "implementation", "Ivy", D(2026, 1, 2), D(2026, 3, 1))
+    build.assign(aid, "csm", "Cara", D(2026, 3, 1))
+    assert one(store, D(2026, 1, 1)).assignments == ()
+    f = one(store, D(2026, 2, 28))
+    assert (f.holder("implementation"), f.holder("csm")) == ("Ivy", None)
+    f = one(store, D(2026, 3, 1))
+    assert (f.holder("implementation"), f.holder("csm")) == (None, "Cara")
+
+
+def test_milestone_due_date_and_completion_as_of(store, build):
+    aid = build.account("Acme", D(2026, 1, 1))
+    mid = build.milestone(aid, "SSO", D(2026, 3, 1), added=D(2026, 1, 5), done=D(2026, 4, 10))
+    build.slip(mid, D(2026, 2, 1), D(2026, 3, 1), D(2026, 3, 20))
+    build.slip(mid, D(2026, 3, 15), D(2026, 3, 20), D(2026, 4, 10))
+    assert one(store, D(2026, 1, 4)).milestones == ()
+    m = one(store, D(2026, 1, 31)).milestones[0]
+    assert (m.due_on, m.done_on, m.baseline_due_on) == (D(2026, 3, 1), None, D(2026, 3, 1))
+    assert one(store, D(2026, 2, 1)).milestones[0].due_on == D(2026, 3, 20)
+    f = one(store, D(2026, 3, 15))
+    assert f.milestones[0].due_on == D(2026, 4, 10)
+    assert [s.days for s in f.slips] == [19, 21]  # 03-20 - 03-01 = 19; 04-10 - 03-20 = 21
+    assert one(store, D(2026, 4, 10)).milestones[0].done_on == D(2026, 4, 10)
+
+
+def test_completed_go_live_milestone_counts_as_go_live(store, build):
+    aid = build.account("Acme", D(2026, 1, 1))
+    build.milestone(aid, "Go live", D(2026, 3, 1), kind="go-live", done=D(2026, 3, 3))
+    assert one(store, D(2026, 3, 2)).go_live_on is None
+    assert one(store, D(2026, 3, 3)).go_live_on == D(2026, 3, 3)
+
+
+def test_plan_versions_carry_forward_sponsor_and_criteria(store, build):
+    aid = build.account("Acme", D(2026, 1, 1))
+    build.plan(aid, 1, "Close in 3 days", D(2026, 1, 5), sponsor="Sam", criteria=("3-day close",))
+    build.plan(aid, 2, "Close in 2 days", D(2026, 2, 5))
+    p = one(store, D(2026, 2, 1)).plan
+    assert (p.version, p.outcome, p.sponsor, p.criteria) == (1, "Close in 3 days", "Sam", ("3-day close",))
+    p = one(store, D(2026, 2, 5)).plan
+    assert (p.version, p.outcome, p.sponsor, p.criteria, p.first_agreed_on) == (
+        2, "Close in 2 days", "Sam", ("3-day close",), D(2026, 1, 5))
+
+
+def test_latest_handover_as_of(store, build):
+    aid = build.account("Acme", D(2026, 1, 1))
+    build.handover(aid, D(2026, 3, 1), "Cara", joint=False)
+    build.handover(aid, D(2026, 4, 1), "Cory", joint=True)
+    assert one(store, D(2026, 2, 1)).handover is None
+    assert one(store, D(2026, 3, 31)).handover.to_person == "Cara"
+    f = one(store, D(2026, 4, 1))
+    assert (f.handover.to_person, f.handover_count) == ("Cory", 2)
+
+
+def test_usage_adoption_needs_four_consecutive_iso_weeks(store, build):
+    aid = build.account("Acme", D(2026, 1, 1))
+    # 2026-03-02 is a Monday. Week of 03-02: readings Mon 1 and Sun 03-08 3: the latest (3) counts.
+    # Weeks of 03-02, 03-09, 03-16, 03-23 are all >= 3: adopted with the 03-23 reading.
+    # (Weeks starting on Sunday would put 03-08 with 03-09 and leave 03-02 at 1: only 3 weeks.)
+    for on, users in ((D(2026, 3, 2), 1), (D(2026, 3, 8), 3), (D(2026, 3, 9), 3), (D(2026, 3, 16), 4), (D(2026, 3, 23), 3)):
+        build.event(aid, "usage", on, users)
+    assert one(store, D(2026, 3, 22)).usage_adopted_on is None
+    f = one(store, D(2026, 3, 23))
+    assert (f.usage_adopted_on, f.latest_usage, f.latest_usage_on) == (D(2026, 3, 23), 3, D(2026, 3, 23))
+
+
+def test_usage_week_latest_reading_counts_and_ties_go_to_the_last_recorded(store, build):
+    aid = build.account("Acme", D(2026, 1, 1))
+    for on in (D(2026, 3, 2), D(2026, 3, 9), D(2026, 3, 16), D(2026, 3, 23)):
+        build.event(aid, "usage", on, 3)
+    build.event(aid, "usage", D(2026, 3, 25), 1)
+    assert one(store, D(2026, 3, 24)).usage_adopted_on == D(2026, 3, 23)
+    # the week of 03-23 now reads 1 (its latest): the run is broken
+    f = one(store, D(2026, 3, 25))
+    assert (f.usage_adopted_on, f.latest_usage) == (None, 1)
+    build.event(aid, "usage", D(2026, 3, 25), 4)  # same date, recorded later: it wins
+    f = one(store, D(2026, 3, 25))
+    assert (f.usage_adopted_on, f.latest_usage) == (D(2026, 3, 25), 4)
+
+
+def test_usage_weeks_with_a_gap_are_not_consecutive(store, build):
+    aid = build.account("Acme", D(2026, 1, 1))
+    for on in (D(2026, 3, 2), D(2026, 3, 9), D(2026, 3, 23), D(2026, 3, 30)):
+        build.event(aid, "usage", on, 5)
+    assert one(store, D(2026, 4, 5)).usage_adopted_on is None
+
+
+def test_adoption_threshold_comes_from_the_config(store, build):
+    aid = build.account("Acme", D(2026, 1, 1))
+    for on in (D(2026, 3, 2), D(2026, 3, 9), D(2026, 3, 16), D(2026, 3, 23)):
+        build.event(aid, "usage", on, 3)
+    cfg = {**DEFAULTS, "adoption": {"threshold": 4, "weeks": 4}}
+    (f,) = load_facts(store=store, today=D(2026, 4, 1), config=cfg)
+    assert f.usage_adopted_on is None
+
+
+def test_one_account_filter_and_the_portfolio_lag_agree(store, build):
+    # three high-touch accounts with go-live -> first value of 10, 20 and 31 days; one self-serve
+    for i, days in enumerate((10, 20, 31)):
+        aid = build.account(f"A{i}", D(2026, 1, 1))
+        build.event(aid, "go-live", D(2026, 2, 1))
+        build.event(aid, "first-value", D(2026, 2, 1 + days) if days < 28 else D(2026, 3, days - 27))
+    ss = build.account("S", D(2026, 1, 1), motion="self-serve")
+    build.event(ss, "workflow-live", D(2026, 1, 3))
+    build.event(ss, "first-value", D(2026, 1, 5))
+    as_of = D(2026, 6, 1)
+    facts = load_facts(store=store, today=as_of, config=DEFAULTS)
+    with store.reader() as r:
+        from_sql = read_lag_samples(r, as_of=as_of)
+    assert {k: sorted(v) for k, v in lag_samples(facts).items()} == {"high-touch": [10, 20, 31], "self-serve": [2]}
+    assert {k: sorted(v) for k, v in from_sql.items()} == {"high-touch": [10, 20, 31], "self-serve": [2]}
+    (only,) = load_facts(store=store, today=as_of, config=DEFAULTS, account_id=ss)
+    assert only.name == "S"
