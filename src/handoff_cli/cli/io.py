@@ -66,7 +66,8 @@ def _render_import(result) -> None:
     """A dry run's plan on stdout; rejected rows and the summary on stderr."""
     from handoff_cli.render import note
 
-    verb = "would " if result.dry_run else ""
+    unwritten = result.dry_run or (result.rejected and not result.written)
+    verb = "would " if unwritten else ""
     if result.dry_run:
         lines = []
         for change in result.accounts:

@@ -768,6 +768,7 @@ def import_events(
             now = datetime.now(timezone.utc)
             created_at: Any = now.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else now
             date_text: dict[date, Any] = {}
+            checked: dict[tuple[str, str], Any] = {}  # (kind, value text) -> validated value
             batch: list[tuple] = []
             inserting = not dry_run
 
@@ -794,10 +795,15 @@ def import_events(
                     else:
                         if decimal_comma and "," in raw_value and "." not in raw_value:
                             raw_value = raw_value.replace(",", ".")
-                        try:
-                            value = validate_event(kind, raw_value)
-                        except HandoffError as exc:
-                            raise _RowError(str(exc)) from None
+                        ck = (kind, raw_value)
+                        value = checked.get(ck, checked)
+                        if value is checked:
+                            try:
+                                value = validate_event(kind, raw_value)
+                            except HandoffError as exc:
+                                raise _RowError(str(exc)) from None
+                            if len(checked) < 100_000:
+                                checked[ck] = value
                     on_text = cells[i_on]
                     if not on_text.strip():
                         raise _RowError("on is required (the date of the event)")
@@ -847,7 +853,7 @@ def import_events(
         written=write and added > 0,
         rows=n_rows,
         rejected=tuple(rejected),
-        events_added=added if write or dry_run else 0,
+        events_added=added,
         event_accounts=len(accounts_seen),
         milestones_completed=completed,
     )
