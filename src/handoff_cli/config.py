@@ -102,6 +102,8 @@ _SECTIONS: dict[str, dict[str, tuple[str, Any]]] = {
     "adoption": {"threshold": (_NUM, 0), "weeks": (_INT, 1)},
     "bands": {"green": (_INT, 0), "yellow": (_INT, 0)},
     "store": {"busy_timeout_seconds": (_NUM, 0)},
+    # extra milestone kinds, beside the default ones (services/milestones.py)
+    "milestones": {"kinds": ("names", None)},
 }
 
 
@@ -135,6 +137,9 @@ def _check_value(value: Any, kind: str, low: Any) -> Optional[str]:
         return None if value in SEVERITIES else f"must be one of {', '.join(SEVERITIES)}"
     if kind == "bool":
         return None if isinstance(value, bool) else "must be true or false"
+    if kind == "names":
+        ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+        return None if ok else 'must be a list of names, like ["training"]'
     if kind == "motions":
         if not isinstance(value, dict):
             return "must be a table of motions (high-touch, self-serve) to whole numbers of days"

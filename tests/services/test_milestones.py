@@ -53,14 +53,14 @@ def test_add_sets_baseline_and_due_and_defaults(store):
     assert change.slip is None and change.event is None
 
 
-def test_add_stores_added_on(store, db_path):
-    import sqlite3
+def test_add_stores_added_on(store):
+    from handoff_cli.store import to_date
 
     _add(store, "SSO", date(2026, 7, 1), kind="integration", side="customer", on=date(2026, 3, 9))
-    row = sqlite3.connect(db_path).execute(
-        "SELECT title, title_key, kind, side, baseline_due_on, due_on, done_on, added_on FROM milestone"
-    ).fetchone()
-    assert row == ("SSO", "sso", "integration", "customer", "2026-07-01", "2026-07-01", None, "2026-03-09")
+    with store.reader() as r:
+        (row,) = r.all("SELECT title, title_key, kind, side, baseline_due_on, due_on, done_on, added_on FROM milestone")
+    row = tuple(row[:4]) + tuple(to_date(v) for v in row[4:])
+    assert row == ("SSO", "sso", "integration", "customer", date(2026, 7, 1), date(2026, 7, 1), None, date(2026, 3, 9))
 
 
 def test_titles_are_unique_per_account_ignoring_case(store):
@@ -83,7 +83,7 @@ def test_kinds_come_from_defaults_plus_config(store, tmp_path):
 
 def test_malformed_config_kinds_is_bad_input(store, tmp_path):
     (tmp_path / "config.toml").write_text('[milestones]\nkinds = "training"\n')
-    with pytest.raises(BadInput, match=r"\[milestones\] kinds must be a list of names"):
+    with pytest.raises(BadInput, match="kinds must be a list of names"):
         _add(store, "Admin training", date(2026, 7, 1))
 
 

@@ -76,15 +76,16 @@ def test_apply_standard_dates_from_start(store):
     assert [m.title for m in list_milestones("Acme", store=store, today=TODAY)[1]] == [t for t, _, _ in STANDARD]
 
 
-def test_apply_without_start_counts_from_the_on_date(store, db_path):
-    import sqlite3
+def test_apply_without_start_counts_from_the_on_date(store):
+    from handoff_cli.store import to_date
 
     applied = apply_template("Acme", on=date(2026, 5, 1), store=store, today=TODAY)
     assert applied.start_on == date(2026, 5, 1)
     # discovery: 2026-05-01 + 7 = 2026-05-08
     assert applied.milestones[0].due_on == date(2026, 5, 8)
-    added = sqlite3.connect(db_path).execute("SELECT DISTINCT added_on FROM milestone").fetchall()
-    assert added == [("2026-05-01",)]
+    with store.reader() as r:
+        added = [to_date(v) for (v,) in r.all("SELECT DISTINCT added_on FROM milestone")]
+    assert added == [date(2026, 5, 1)]
 
 
 def test_user_template_with_the_same_name_wins(store, user_dir):
