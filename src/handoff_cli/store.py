@@ -18,6 +18,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
@@ -38,27 +39,91 @@ def default_db_path() -> Path:
     return Path(user_data_dir("handoff", appauthor=False)) / "handoff.db"
 
 
+_PG_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgres+psycopg")
+
+
 def resolve_url(db: str | None = None) -> str:
-    """--db, then HANDOFF_DB, then the platform's user data folder. A path becomes a SQLite URL."""
-    raw = db or os.environ.get("HANDOFF_DB") or str(default_db_path())
+    """--db, then HANDOFF_DB, then the platform's user data folder. A path becomes a SQLite URL;
+    every PostgreSQL URL (postgres://, postgresql://, ...+psycopg2://) becomes postgresql+psycopg:// (psycopg 3)."""
+    raw = (db or os.environ.get("HANDOFF_DB") or str(default_db_path())).strip()
     if "://" not in raw:
         return "sqlite:///" + str(Path(raw).expanduser().resolve())
-    for prefix in ("postgres://", "postgresql://"):
-        if raw.startswith(prefix):
-            return "postgresql+psycopg://" + raw[len(prefix) :]
-    if raw.startswith(("sqlite://", "postgresql+psycopg://")):
-        return raw
+    scheme, rest = raw.split("://", 1)
+    if scheme.lower() in _PG_SCHEMES:
+        if not rest.strip("/"):
+            raise BadInput(f"store URL {mask_url(raw)!r} names no server or database: use postgresql+psycopg://user@host/db")
+        _remember_password(rest)
+        return "postgresql+psycopg://" + rest
+    if scheme.lower() == "sqlite":
+        return "sqlite://" + rest
     raise BadInput(f"unsupported store URL {mask_url(raw)!r}: use a file path or postgresql+psycopg://user@host/db")
 
 
+# Passwords this process has seen in store URLs (and PGPASSWORD): mask_url hides them
+# wherever they turn up, including in texts from the database driver.
+_SECRETS: set[str] = set()
+
+
+def _remember_password(rest: str) -> None:
+    from urllib.parse import unquote
+
+    authority = rest.rsplit("@", 1)[0] if "@" in rest else ""
+    if ":" in authority:
+        pw = authority.split(":", 1)[1]
+        for form in (pw, unquote(pw)):
+            if len(form) >= 4:
+                _SECRETS.add(form)
+
+
+_URL_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S+")
+_KV_PASSWORD = re.compile(r"(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&'\"]+)")
+
+
+def _mask_token(token: str) -> str:
+    scheme, rest = token.split("://", 1)
+    at = rest.rfind("@")
+    if at < 0:
+        return token
+    userinfo = rest[:at]
+    colon = userinfo.find(":")
+    if colon < 0:
+        return token
+    return f"{scheme}://{userinfo[:colon]}:***{rest[at:]}"
+
+
 def mask_url(url: str) -> str:
-    """The URL with any password replaced by ***."""
-    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+    """The text (a URL or a message holding URLs) with every password replaced by ***:
+    in URLs' user:password@, in password=... settings, and any password seen in a store URL."""
+    text = _URL_TOKEN.sub(lambda m: _mask_token(m.group(0)), url)
+    text = _KV_PASSWORD.sub(lambda m: m.group(1) + "***", text)
+    secrets = set(_SECRETS)
+    env_pw = os.environ.get("PGPASSWORD")
+    if env_pw and len(env_pw) >= 4:
+        secrets.add(env_pw)
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+# PostgreSQL: serialization failure, deadlock, lock timeout. Another writer was in the way.
+_PG_BUSY_STATES = ("40001", "40P01", "55P03")
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    return getattr(getattr(exc, "orig", None) or exc, "sqlstate", None)
 
 
 def is_locked_error(exc: BaseException) -> bool:
+    """True for 'another writer held the store' failures, on SQLite and PostgreSQL."""
+    if _sqlstate(exc) in _PG_BUSY_STATES:
+        return True
     text = str(getattr(exc, "orig", None) or exc).lower()
     return any(marker in text for marker in _LOCKED)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return mask_url(text.splitlines()[0].strip() if text else type(exc).__name__)
 
 
 def busy_timeout() -> float:
@@ -157,14 +222,29 @@ class Store:
                 conn.close()
         from sqlalchemy import text
 
-        with self.engine_raw().connect() as conn:
-            try:
-                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            except Exception:
+        with self._pg_errors(), self.engine_raw().connect() as conn:
+            if conn.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None:
                 return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    @contextmanager
+    def _pg_errors(self) -> Iterator[None]:
+        """PostgreSQL failures that are not bugs become one clear line (password masked)."""
+        from sqlalchemy import exc as sa_exc
+
+        try:
+            yield
+        except sa_exc.DBAPIError as exc:
+            if is_locked_error(exc):
+                raise StoreBusy(
+                    f"store {self.display()} is busy: another process was writing at the same time; try again"
+                ) from None
+            if exc.connection_invalidated or _is_connect_error(exc):
+                raise StoreError(f"cannot reach store {self.display()}: {_first_line(exc)}") from None
+            raise
 
     def ensure_ready(self) -> None:
-        """Create or upgrade a SQLite store on first use; check a PostgreSQL one."""
+        """Create or upgrade a SQLite store on first use; check a PostgreSQL one (never migrated implicitly)."""
         if self._ready:
             return
         if self.is_sqlite:
@@ -184,6 +264,10 @@ class Store:
         else:
             rev = self.revision()
             if rev != SCHEMA_HEAD:
+                if rev is not None and not self._known_revision(rev):
+                    raise StoreError(
+                        f"store {self.display()} is at schema {rev}, newer than this handoff knows: upgrade handoff"
+                    )
                 raise StoreError(
                     f"store {self.display()} is at schema {rev or 'none'}, not {SCHEMA_HEAD}: run `handoff db upgrade`"
                 )
@@ -199,20 +283,40 @@ class Store:
             return False
 
     def upgrade(self, target: str = "head") -> None:
-        """Apply migrations in one transaction (PostgreSQL: under an advisory lock)."""
+        """Apply migrations in one transaction. On PostgreSQL under an advisory lock, so two
+        upgrades at once run one after the other (the second finds nothing to do)."""
         from alembic import command
         from sqlalchemy import text
 
         engine = self.engine_raw()
-        try:
-            with engine.begin() as conn:
-                if not self.is_sqlite:
-                    conn.execute(text("SELECT pg_advisory_xact_lock(815051)"))
-                command.upgrade(alembic_config(self.url, conn), target)
-        except Exception as exc:
-            if is_locked_error(exc):
-                raise StoreBusy(f"store {self.display()} is locked by another process writing; try again") from None
-            raise
+        if self.is_sqlite:
+            try:
+                with engine.begin() as conn:
+                    command.upgrade(alembic_config(self.url, conn), target)
+            except Exception as exc:
+                if is_locked_error(exc):
+                    raise StoreBusy(f"store {self.display()} is locked by another process writing; try again") from None
+                raise
+            return
+        with self._pg_errors(), engine.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '300s'"))
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
+            collation = conn.execute(
+                text("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+            ).scalar()
+            if not _byte_order_collation(collation):
+                raise StoreError(
+                    f"database of store {self.display()} sorts text by the locale {collation!r}, so lists and "
+                    "reports would not match SQLite's: create it with "
+                    "CREATE DATABASE ... TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' (see docs/team-mode.md)"
+                )
+            if conn.execute(text("SELECT to_regclass('alembic_version')")).scalar() is not None:
+                rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                if rev is not None and not self._known_revision(rev):
+                    raise StoreError(
+                        f"store {self.display()} is at schema {rev}, newer than this handoff knows: upgrade handoff"
+                    )
+            command.upgrade(alembic_config(self.url, conn), target)
 
     def backup(self, dest: Path) -> Path:
         """A consistent copy of a SQLite store through the online backup API, mode 0600."""
@@ -244,23 +348,43 @@ class Store:
         self.ensure_ready()
         return self.engine_raw()
 
+    def close(self) -> None:
+        """Close pooled connections (a store handle can be used again afterwards)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
     @contextmanager
     def write(self) -> Iterator["Session"]:
-        """One write transaction. Commits whole, or rolls back and re-raises."""
+        """One write transaction. Commits whole, or rolls back and re-raises.
+
+        Writers queue one at a time on both backends: SQLite by BEGIN IMMEDIATE, PostgreSQL by a
+        transaction-level advisory lock taken first. Waiting longer than the busy timeout, a
+        deadlock or a serialization failure is StoreBusy (exit 75: try again); a uniqueness
+        rule broken by a write is Conflict (exit 2)."""
         from sqlalchemy import exc as sa_exc
+        from sqlalchemy import text
         from sqlmodel import Session
 
         engine = self.engine
         try:
-            with Session(engine, expire_on_commit=False) as session:
-                with session.begin():
-                    yield session
+            with self._pg_errors() if not self.is_sqlite else _nothing():
+                with Session(engine, expire_on_commit=False) as session:
+                    with session.begin():
+                        if not self.is_sqlite:
+                            session.execute(text(f"SET LOCAL lock_timeout = '{max(1, int(busy_timeout() * 1000))}ms'"))
+                            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+                        yield session
         except sa_exc.OperationalError as exc:
             if is_locked_error(exc):
                 raise StoreBusy(f"store {self.display()} is locked by another process writing; try again") from None
             raise
         except sa_exc.IntegrityError as exc:
-            raise Conflict(f"that would conflict with data already in the store ({exc.orig})") from None
+            raise Conflict(_conflict_message(exc)) from None
+        except sa_exc.DataError as exc:
+            if _sqlstate(exc) == "22001":
+                raise BadInput(f"a value is too long for the store ({_first_line(exc)}): shorten it") from None
+            raise
 
     @contextmanager
     def reader(self) -> Iterator["Reader"]:
@@ -281,10 +405,56 @@ class Store:
         else:
             from sqlalchemy import text
 
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with self._pg_errors(), self.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
                 with conn.begin():
                     yield CoreReader(conn, text)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+# Advisory lock keys (any fixed bigint; they only need to differ from each other).
+UPGRADE_LOCK_KEY = 815051
+WRITE_LOCK_KEY = 815052
+
+_CONFLICTS = {
+    "uq_account_name_key": "an account with that name exists already (names are unique, ignoring case)",
+    "account.name_key": "an account with that name exists already (names are unique, ignoring case)",
+    "uq_account_external_id": "that external id belongs to another account",
+    "account.external_id": "that external id belongs to another account",
+    "uq_milestone_account_title": "that account has a milestone with that title already",
+    "milestone.account_id, milestone.title_key": "that account has a milestone with that title already",
+    "uq_success_plan_account_version": "another plan version was saved at the same time; try again",
+    "success_plan.account_id, success_plan.version": "another plan version was saved at the same time; try again",
+}
+
+
+def _conflict_message(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    diag = getattr(orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) if diag is not None else None
+    text = str(orig)
+    for key, message in _CONFLICTS.items():
+        if key == constraint or key in text:
+            return message
+    if _sqlstate(exc) == "23503" or "FOREIGN KEY" in text:
+        return "that refers to something no longer in the store (changed by someone else meanwhile?); try again"
+    return f"that would conflict with data already in the store ({_first_line(exc)})"
+
+
+def _is_connect_error(exc: BaseException) -> bool:
+    state = _sqlstate(exc)
+    if state is not None:
+        # 08: connection exception, 28: invalid authorization, 3D000: no such database, 57P0x: server shutting down
+        return state.startswith(("08", "28", "57P")) or state == "3D000"
+    return "connection" in str(getattr(exc, "orig", None) or exc).lower()
+
+
+def _byte_order_collation(collation: str | None) -> bool:
+    return (collation or "").lower().replace("-", "") in ("c", "posix", "c.utf8")
 
 
 class Reader:
@@ -312,6 +482,9 @@ class SqliteReader(Reader):
 
 
 class CoreReader(Reader):
+    """PostgreSQL rows, with values in the same Python types the SQLite reader gives:
+    booleans as 0/1, NUMERIC results (SUM, AVG) as int when whole-typed, else float."""
+
     dialect = "postgresql"
 
     def __init__(self, conn, text):
@@ -319,7 +492,16 @@ class CoreReader(Reader):
         self._text = text
 
     def all(self, sql, params=None):
-        return [tuple(r) for r in self.conn.execute(self._text(sql), params or {}).all()]
+        return [tuple(_like_sqlite(v) for v in r) for r in self.conn.execute(self._text(sql), params or {}).all()]
+
+
+def _like_sqlite(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
+    return value
 
 
 def make_engine(url: str) -> "Engine":
@@ -346,6 +528,7 @@ def make_engine(url: str) -> "Engine":
 
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True)
+        connect_args = {k: v for k, v in (("connect_timeout", 10), ("application_name", "handoff")) if f"{k}=" not in url}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except ModuleNotFoundError:
         raise StoreError("team mode needs psycopg: pip install 'handoff-cli[postgres]'") from None
