@@ -74,6 +74,7 @@ def test_validate_event_accepts(kind, text, expected):
         ("note", "1e999", "is not a finite number"),
         ("first-value", "ten", "is not a number"),
         ("usage", float("nan"), "is not a finite number"),
+        ("note", True, "True is not a number"),
         ("bogus", "1", "unknown event kind 'bogus': use one of go-live, workflow-live,"),
         ("Go-Live", None, "unknown event kind 'Go-Live'"),
     ],

@@ -63,20 +63,25 @@ def validate_event(kind: str, value_text: Union[str, float, int, None]) -> Optio
     if kind not in _KINDS:
         check_kind(kind)  # loads the kinds on first use; raises for an unknown kind
     rule = _VALUE_RULES.get(kind)
-    if value_text is None or (isinstance(value_text, str) and not value_text.strip()):
+    if type(value_text) is str:
+        shown = value_text.strip()
+        if not shown:
+            value_text = None
+        elif shown.isascii() and shown.isdigit():  # the common case: a plain count
+            value = float(shown)
+        elif _NUMBER.fullmatch(shown) is None:
+            raise BadInput(f"{kind} value {value_text!r} is not a number" + (f": give {rule[0]}" if rule else ""))
+        else:
+            value = float(shown)
+    elif value_text is not None:
+        if isinstance(value_text, bool) or not isinstance(value_text, (int, float)):
+            raise BadInput(f"{kind} value {value_text!r} is not a number")
+        value = float(value_text)
+        shown = repr(value_text)
+    if value_text is None:
         if rule is not None:
             raise BadInput(f"a {kind} event needs a value: {rule[0]} (--value N)")
         return None
-    if isinstance(value_text, bool):
-        raise BadInput(f"{kind} value {value_text!r} is not a number")
-    if isinstance(value_text, (int, float)):
-        value = float(value_text)
-        shown = repr(value_text)
-    else:
-        shown = value_text.strip()
-        if _NUMBER.fullmatch(shown) is None:
-            raise BadInput(f"{kind} value {value_text!r} is not a number" + (f": give {rule[0]}" if rule else ""))
-        value = float(shown)
     if not math.isfinite(value):
         raise BadInput(f"{kind} value {shown} is not a finite number" + (f": give {rule[0]}" if rule else ""))
     if rule is not None:
