@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +18,9 @@ def built(tmp_path_factory):
 
 @pytest.fixture
 def portfolio(handoff, built, db_path):
-    if not built.exists():
+    if not isinstance(db_path, Path):  # PostgreSQL pass: a fresh database per test, built each time
+        build(handoff)
+    elif not built.exists():
         build(handoff)
         copy_store(db_path, built)
     else:
@@ -256,8 +259,8 @@ def test_audit_scope_and_as_of(portfolio):
 def test_audit_table_and_csv(portfolio):
     table = portfolio.ok("report", "audit", "--last", "2")
     lines = table.stdout.splitlines()
-    assert lines[0].split() == ["Account", "Signed", "Go-live", "Days", "Baseline", "Delta", "Slip", "cust.",
-                                "Slip", "int.", "Slip", "scope", "Seam", "gap", "TTV"]
+    assert lines[0].split() == ["Account", "Signed", "Go-live", "Days", "to", "go-live", "Baseline", "vs", "baseline",
+                                "Slip", "cust.", "Slip", "int.", "Slip", "scope", "Seam", "gap", "TTV", "days"]
     assert lines[1].split() == ["Beta", "2026-02-01", "2026-03-10", "37", "2026-03-15", "-5", "0", "0", "0", "7", "68"]
     assert lines[2].split() == ["Gamma", "2026-03-01", "2026-03-08", "7", "-", "-", "0", "0", "0", "-", "11"]
     assert "1 earlier go-live(s)" in table.stderr

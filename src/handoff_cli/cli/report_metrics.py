@@ -83,14 +83,14 @@ def _audit_columns(fmt_is_csv: bool):
         Col("account", "account" if fmt_is_csv else "Account"),
         Col("signed_on", "signed_on" if fmt_is_csv else "Signed"),
         Col("go_live_on", "go_live_on" if fmt_is_csv else "Go-live"),
-        Col("signed_to_go_live_days", "signed_to_go_live_days" if fmt_is_csv else "Days", "right"),
+        Col("signed_to_go_live_days", "signed_to_go_live_days" if fmt_is_csv else "Days to go-live", "right"),
         Col("baseline_go_live_on", "baseline_go_live_on" if fmt_is_csv else "Baseline"),
-        Col("go_live_delta_days", "go_live_delta_days" if fmt_is_csv else "Delta", "right"),
+        Col("go_live_delta_days", "go_live_delta_days" if fmt_is_csv else "vs baseline", "right"),
         Col("slip_customer", "slip_customer" if fmt_is_csv else "Slip cust.", "right"),
         Col("slip_internal", "slip_internal" if fmt_is_csv else "Slip int.", "right"),
         Col("slip_scope", "slip_scope" if fmt_is_csv else "Slip scope", "right"),
         Col("seam_gap_days", "seam_gap_days" if fmt_is_csv else "Seam gap", "right"),
-        Col("ttv_days", "ttv_days" if fmt_is_csv else "TTV", "right"),
+        Col("ttv_days", "ttv_days" if fmt_is_csv else "TTV days", "right"),
     ]
 
 
