@@ -170,6 +170,14 @@ def test_a_replacement_is_not_a_release():
     assert seam_gaps(impl, [], AS_OF) == []
 
 
+def test_a_same_day_correction_then_a_release_is_one_release():
+    # A replaced by B on 03-01 (B's assignment then released the same day, lasting zero days):
+    # A's end is a replacement, B's end a release on 03-01; no CSM by 03-20: 19 days
+    impl = [Stint(D("2026-01-01"), D("2026-03-01")), Stint(D("2026-03-01"), D("2026-03-01"))]
+    assert releases(impl) == [D("2026-03-01")]
+    assert seam_gaps(impl, [], AS_OF) == [19]
+
+
 def test_a_gap_still_open_counts_up_to_the_as_of_date():
     # released 03-01, no CSM by 03-20: 20 - 1 = 19 days
     impl = [Stint(D("2026-01-01"), D("2026-03-01"))]
@@ -205,6 +213,37 @@ def test_every_release_counts_and_a_replacement_between_them_does_not():
     assert seam_gaps(impl, csm, AS_OF) == [22, 3]
     # median of [22, 3]: (3 + 22) / 2 = 12.5; max 22
     assert seam_summary([22, 3]) == {"median": 12.5, "max": 22, "n": 2}
+
+
+@st.composite
+def assignment_history(draw):
+    """Back-to-back or gapped assignments of one role, as the owner commands write them."""
+    day = D("2026-01-01")
+    stints = []
+    for _ in range(draw(st.integers(min_value=0, max_value=5))):
+        day += timedelta(days=draw(st.integers(min_value=0, max_value=20)))
+        length = draw(st.integers(min_value=0, max_value=40))
+        end = day + timedelta(days=length)
+        stints.append(Stint(day, end))
+        day = end
+    if stints and draw(st.booleans()):
+        stints[-1] = Stint(stints[-1].start)  # still held
+    return stints
+
+
+@given(assignment_history(), assignment_history(), st.integers(min_value=0, max_value=400))
+def test_seam_gaps_are_one_per_release_within_zero_and_the_time_since_it(impl, csm, days):
+    as_of = D("2026-01-01") + timedelta(days=days)
+    impl = [clip(s.start, s.end, as_of) for s in impl if s.start <= as_of]
+    csm = [clip(s.start, s.end, as_of) for s in csm if s.start <= as_of]
+    rel = releases(impl)
+    gaps = seam_gaps(impl, csm, as_of)
+    assert len(gaps) == len(rel)
+    for released_on, gap in zip(rel, gaps):
+        assert 0 <= gap <= (as_of - released_on).days
+        # gap 0 exactly when a CSM held the role on the release day
+        held = any(s.holds_on(released_on) for s in csm if s.end is None or s.end > s.start)
+        assert (gap == 0) == held or (not held and as_of == released_on and gap == 0)
 
 
 def test_no_releases_give_null_seam_summary():

@@ -120,8 +120,11 @@ def releases(implementation: Iterable[Stint]) -> list[date]:
     ends the implementation owner's assignment, so it is a release too.
     """
     stints = list(implementation)
-    starts = {s.start for s in stints}
-    return sorted(s.end for s in stints if s.end is not None and s.end not in starts)
+    return sorted(
+        s.end
+        for i, s in enumerate(stints)
+        if s.end is not None and not any(o.start == s.end for j, o in enumerate(stints) if j != i)
+    )
 
 
 def seam_gap(released_on: date, csm: Iterable[Stint], as_of: date) -> int:
