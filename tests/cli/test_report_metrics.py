@@ -291,3 +291,18 @@ def test_bad_input_is_exit_2_and_changes_nothing(portfolio, dump):
         assert result.stdout == ""
         assert "Traceback" not in result.stderr
     assert dump() == before
+
+
+def test_the_options_every_report_takes_are_accepted(portfolio):
+    # --all changes nothing (archived and churned accounts always count); there are no findings,
+    # so --fail-on-breach never exits 3
+    plain = portfolio.json("report", "metrics")
+    assert portfolio.json("report", "metrics", "--all", "--fail-on-breach") == plain
+    assert portfolio.json("report", "audit", "--all", "--fail-on-breach")["go_lives"] == AUDIT
+    # --limit stops the metrics table: 3 rows, and stderr says how many more (18 - 3 = 15)
+    result = portfolio.ok("report", "metrics", "--limit", "3")
+    assert len(result.stdout.splitlines()) == 1 + 3
+    assert "and 15 more" in result.stderr
+    # --since is read relative to the report's as-of date: 2026-03-15 - 2w = 03-01 -> Gamma only
+    since = portfolio.json("report", "metrics", "--as-of", "2026-03-15", "--since=-2w")
+    assert since["accounts_in_scope"] == 1

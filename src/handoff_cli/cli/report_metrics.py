@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from handoff_cli.cli.common import AsOfOpt, FormatOpt, get_store, get_today
+from handoff_cli.cli.common import AsOfOpt, FormatOpt, LimitOpt, get_store, get_today
 
 SegmentOpt = Annotated[Optional[str], typer.Option("--segment", help="Only accounts of this segment.")]
 OwnerOpt = Annotated[
@@ -14,7 +14,10 @@ OwnerOpt = Annotated[
 ]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only accounts signed on or after this date.")]
 AllMetricsOpt = Annotated[
-    bool, typer.Option("--all", help="Accepted for symmetry with the other reports: archived and churned accounts always count.")
+    bool, typer.Option("--all", help="Accepted like the other reports take it: archived and churned accounts always count here.")
+]
+NoBreachOpt = Annotated[
+    bool, typer.Option("--fail-on-breach", help="Accepted like the other reports take it: this report has no findings, so it never exits 3.")
 ]
 
 
@@ -56,7 +59,7 @@ def _shown(value: Any, unit: str) -> str:
     return str(value)
 
 
-def _emit_metrics(report, fmt) -> None:
+def _emit_metrics(report, fmt, limit: int) -> None:
     from handoff_cli.render import Col, emit_json, emit_listing, envelope, fmt_name
 
     name = fmt_name(fmt)
@@ -69,7 +72,7 @@ def _emit_metrics(report, fmt) -> None:
     else:
         rows = [{"metric": _label(r.metric), "value": _shown(r.value, r.unit), "n": r.n} for r in report.rows]
         cols = [Col("metric", "Metric"), Col("value", "Value", "right"), Col("n", "n", "right")]
-    emit_listing(rows, key="metrics", columns=cols, fmt=fmt, as_of=report.as_of, title="Metrics")
+    emit_listing(rows, key="metrics", columns=cols, fmt=fmt, as_of=report.as_of, title="Metrics", limit=limit)
     if name == "table":
         from handoff_cli.render import note
 
@@ -133,13 +136,15 @@ def metrics(
     owner: OwnerOpt = None,
     since: SinceOpt = None,
     all_: AllMetricsOpt = False,
+    limit: LimitOpt = 50,
+    fail_on_breach: NoBreachOpt = False,
 ) -> None:
     """Portfolio metrics: time to go-live and to value, on-time rates, seam gaps, slips, renewals."""
     from handoff_cli.services.metrics import metrics_report
 
     today = get_today(ctx, as_of)
     report = metrics_report(segment=segment, since=_since(since, today), owner=owner, store=get_store(ctx), today=today)
-    _emit_metrics(report, fmt)
+    _emit_metrics(report, fmt, limit)
 
 
 def audit(
@@ -152,6 +157,7 @@ def audit(
     owner: OwnerOpt = None,
     since: SinceOpt = None,
     all_: AllMetricsOpt = False,
+    fail_on_breach: NoBreachOpt = False,
 ) -> None:
     """The last N go-lives: signed -> go-live days, baseline vs actual, slips by cause, seam gap, TTV."""
     from handoff_cli.errors import BadInput
