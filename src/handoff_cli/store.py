@@ -291,8 +291,23 @@ class Store:
         engine = self.engine_raw()
         if self.is_sqlite:
             try:
-                with engine.begin() as conn:
-                    command.upgrade(alembic_config(self.url, conn), target)
+                with engine.connect() as conn:
+                    # A migration that rebuilds a table (SQLite's way to alter one) drops the
+                    # old table, and with foreign keys on that DROP cascade-deletes every child
+                    # row. So keys are off while migrating (the pragma only takes effect outside
+                    # a transaction) and checked before the migration commits.
+                    raw = conn.connection.driver_connection
+                    raw.execute("PRAGMA foreign_keys=OFF")
+                    try:
+                        with conn.begin():
+                            command.upgrade(alembic_config(self.url, conn), target)
+                            if conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                                raise StoreError(
+                                    f"upgrading store {self.display()} would leave rows pointing at missing rows;"
+                                    " nothing was changed: report this to handoff's maintainers"
+                                )
+                    finally:
+                        raw.execute("PRAGMA foreign_keys=ON")
             except Exception as exc:
                 if is_locked_error(exc):
                     raise StoreBusy(f"store {self.display()} is locked by another process writing; try again") from None
