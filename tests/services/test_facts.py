@@ -151,6 +151,7 @@ def test_latest_handover_as_of(store, build):
 
 def test_usage_adoption_needs_four_consecutive_iso_weeks(store, build):
     aid = build.account("Acme", D(2026, 1, 1))
+    build.event(aid, "first-value", D(2026, 2, 1))  # usage matters from the first-value stage on
     # 2026-03-02 is a Monday. Week of 03-02: readings Mon 1 and Sun 03-08 3: the latest (3) counts.
     # Weeks of 03-02, 03-09, 03-16, 03-23 are all >= 3: adopted with the 03-23 reading.
     # (Weeks starting on Sunday would put 03-08 with 03-09 and leave 03-02 at 1: only 3 weeks.)
@@ -163,6 +164,7 @@ def test_usage_adoption_needs_four_consecutive_iso_weeks(store, build):
 
 def test_usage_week_latest_reading_counts_and_ties_go_to_the_last_recorded(store, build):
     aid = build.account("Acme", D(2026, 1, 1))
+    build.event(aid, "first-value", D(2026, 2, 1))
     for on in (D(2026, 3, 2), D(2026, 3, 9), D(2026, 3, 16), D(2026, 3, 23)):
         build.event(aid, "usage", on, 3)
     build.event(aid, "usage", D(2026, 3, 25), 1)
@@ -177,13 +179,27 @@ def test_usage_week_latest_reading_counts_and_ties_go_to_the_last_recorded(store
 
 def test_usage_weeks_with_a_gap_are_not_consecutive(store, build):
     aid = build.account("Acme", D(2026, 1, 1))
+    build.event(aid, "first-value", D(2026, 2, 1))
     for on in (D(2026, 3, 2), D(2026, 3, 9), D(2026, 3, 23), D(2026, 3, 30)):
         build.event(aid, "usage", on, 5)
     assert one(store, D(2026, 4, 5)).usage_adopted_on is None
 
 
+def test_usage_is_read_only_once_first_value_is_recorded(store, build):
+    # neither champion-only nor the adoption stage can apply before first value
+    aid = build.account("Acme", D(2026, 1, 1))
+    for on in (D(2026, 3, 2), D(2026, 3, 9), D(2026, 3, 16), D(2026, 3, 23)):
+        build.event(aid, "usage", on, 5)
+    build.event(aid, "first-value", D(2026, 4, 1))
+    f = one(store, D(2026, 3, 31))
+    assert (f.latest_usage, f.usage_adopted_on) == (None, None)
+    f = one(store, D(2026, 4, 1))
+    assert (f.latest_usage, f.usage_adopted_on) == (5, D(2026, 3, 23))
+
+
 def test_adoption_threshold_comes_from_the_config(store, build):
     aid = build.account("Acme", D(2026, 1, 1))
+    build.event(aid, "first-value", D(2026, 2, 1))
     for on in (D(2026, 3, 2), D(2026, 3, 9), D(2026, 3, 16), D(2026, 3, 23)):
         build.event(aid, "usage", on, 3)
     cfg = {**DEFAULTS, "adoption": {"threshold": 4, "weeks": 4}}

@@ -34,7 +34,7 @@ ALL = 0  # account filter meaning "the whole portfolio"
 ACCOUNTS_SQL = """
 SELECT a.id, a.name, a.external_id, a.signed_on, a.motion, a.segment, a.ttv_target_days, a.arr, a.archived_on
 FROM account a
-WHERE a.signed_on <= :as_of AND (:aid = 0 OR a.id = :aid)
+WHERE a.signed_on <= :as_of {acct_a}
 """
 
 # Earliest date of every kind that matters, by conditional aggregation. Usage
@@ -48,8 +48,9 @@ SELECT e.account_id,
        MIN(CASE WHEN e.kind = 'graduated' THEN e.occurred_on END),
        MIN(CASE WHEN e.kind = 'churned' THEN e.occurred_on END),
        MAX(CASE WHEN e.kind = 'sponsor-contact' THEN e.occurred_on END)
-FROM event e
-WHERE e.kind <> 'usage' AND e.occurred_on <= :as_of AND (:aid = 0 OR e.account_id = :aid)
+FROM account a JOIN event e ON e.account_id = a.id
+WHERE e.kind IN ('go-live', 'workflow-live', 'first-value', 'adopted', 'graduated', 'churned', 'sponsor-contact')
+  AND e.occurred_on <= :as_of {acct_a}
 GROUP BY e.account_id
 """
 
@@ -61,16 +62,20 @@ WEEK_EXPR = {
     "postgresql": "((e.occurred_on - DATE '0001-01-01') / 7)",
 }
 
-# Usage readings: the latest reading of each ISO week (latest date, ties: the
-# highest id), then (a) the latest reading overall and (b) runs of consecutive
-# weeks at or above the adoption threshold. A run's group key is
-# week - row_number, constant along consecutive weeks.
+# Usage readings matter only once first value is recorded (champion-only, and the
+# adoption stage comes after first value), so only those accounts' readings are read.
+# The latest reading of each ISO week (latest date, ties: the highest id), then
+# (a) the latest reading overall and (b) runs of consecutive weeks at or above
+# the adoption threshold. A run's group key is week - row_number, constant along
+# consecutive weeks.
 USAGE_SQL = """
 WITH u AS (
   SELECT e.account_id, e.occurred_on, e.value, {week} AS wk,
          ROW_NUMBER() OVER (PARTITION BY e.account_id, {week} ORDER BY e.occurred_on DESC, e.id DESC) AS rn
-  FROM event e
-  WHERE e.kind = 'usage' AND e.occurred_on <= :as_of AND (:aid = 0 OR e.account_id = :aid)
+  FROM account a JOIN event e ON e.account_id = a.id
+  WHERE e.kind = 'usage' AND e.occurred_on <= :as_of {acct_a}
+    AND EXISTS (SELECT 1 FROM event f WHERE f.account_id = a.id AND f.kind = 'first-value'
+                AND f.occurred_on <= :as_of)
 ), w AS (
   SELECT account_id, wk, occurred_on, value FROM u WHERE rn = 1
 ), latest AS (
@@ -94,7 +99,7 @@ SELECT account_id, 'adopted' AS what, MIN(occurred_on), NULL FROM runs WHERE pos
 ASSIGNMENTS_SQL = """
 SELECT s.account_id, s.id, s.role, s.person, s.start_on, s.end_on
 FROM assignment s
-WHERE s.start_on <= :as_of AND (:aid = 0 OR s.account_id = :aid)
+WHERE s.start_on <= :as_of {acct_s}
 ORDER BY s.account_id, s.start_on, s.id
 """
 
@@ -105,28 +110,28 @@ SELECT m.account_id, m.id, m.title, m.kind, m.side, m.baseline_due_on, m.added_o
                   WHERE s.milestone_id = m.id AND s.recorded_on <= :as_of
                   ORDER BY s.recorded_on DESC, s.id DESC LIMIT 1), m.baseline_due_on)
 FROM milestone m
-WHERE m.added_on <= :as_of AND (:aid = 0 OR m.account_id = :aid)
+WHERE m.added_on <= :as_of {acct_m}
 ORDER BY m.account_id, m.id
 """
 
 SLIPS_SQL = """
 SELECT m.account_id, s.id, m.id, m.title, s.recorded_on, s.from_due_on, s.to_due_on, s.cause, s.note
 FROM slip s JOIN milestone m ON m.id = s.milestone_id
-WHERE s.recorded_on <= :as_of AND m.added_on <= :as_of AND (:aid = 0 OR m.account_id = :aid)
+WHERE s.recorded_on <= :as_of AND m.added_on <= :as_of {acct_m}
 ORDER BY m.account_id, s.recorded_on, s.id
 """
 
 PLANS_SQL = """
 SELECT p.account_id, p.id, p.version, p.outcome, p.sponsor, p.agreed_on
 FROM success_plan p
-WHERE p.agreed_on <= :as_of AND (:aid = 0 OR p.account_id = :aid)
+WHERE p.agreed_on <= :as_of {acct_p}
 ORDER BY p.account_id, p.agreed_on, p.version
 """
 
 CRITERIA_SQL = """
 SELECT c.plan_id, c.text
 FROM plan_criterion c JOIN success_plan p ON p.id = c.plan_id
-WHERE p.agreed_on <= :as_of AND (:aid = 0 OR p.account_id = :aid)
+WHERE p.agreed_on <= :as_of {acct_p}
 ORDER BY c.plan_id, c.position, c.id
 """
 
@@ -135,7 +140,7 @@ ORDER BY c.plan_id, c.position, c.id
 LAG_SQL = """
 SELECT a.id, a.motion, x.kind, MIN(x.d)
 FROM account a JOIN (
-  SELECT e.account_id, e.kind, e.occurred_on AS d FROM event e
+  SELECT e.account_id, e.kind, e.occurred_on AS d FROM account b JOIN event e ON e.account_id = b.id
    WHERE e.kind IN ('go-live', 'workflow-live', 'first-value') AND e.occurred_on <= :as_of
   UNION ALL
   SELECT m.account_id, CASE WHEN m.kind = 'go-live' THEN 'go-live' ELSE 'workflow-live' END, m.done_on
@@ -150,7 +155,7 @@ HANDOVERS_SQL = """
 SELECT h.account_id, h.id, h.handed_on, h.from_person, h.to_person, h.gate_passed, h.joint_call,
        h.promised, h.customised, h.open_issues
 FROM handover h
-WHERE h.handed_on <= :as_of AND (:aid = 0 OR h.account_id = :aid)
+WHERE h.handed_on <= :as_of {acct_h}
 ORDER BY h.account_id, h.handed_on, h.id
 """
 
@@ -331,12 +336,20 @@ def load_facts(
         return read_facts(r, as_of=today, config=config, account_id=account_id)
 
 
+def _sql(template: str, account_id: int, **extra: str) -> str:
+    """The query for the whole portfolio, or filtered to one account (so it can use the indexes)."""
+    filters = {alias: (f"AND {alias[-1]}.{'id' if alias == 'acct_a' else 'account_id'} = :aid" if account_id else "")
+               for alias in ("acct_a", "acct_s", "acct_m", "acct_p", "acct_h")}
+    return template.format(**filters, **extra)
+
+
 def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL) -> list[Facts]:
     """The set-based pass over an open reader."""
     p = {"as_of": as_of, "aid": account_id}
+    q = lambda template, **extra: _sql(template, account_id, **extra)  # noqa: E731
     targets = config["ttv_target_days"]
     base: dict[int, dict[str, Any]] = {}
-    for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(ACCOUNTS_SQL, p):
+    for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(q(ACCOUNTS_SQL), p):
         archived = to_date(archived)
         base[aid] = {
             "account_id": aid,
@@ -353,7 +366,7 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL)
     if not base:
         return []
 
-    for aid, go, wf, fv, adopted, grad, churned, contact in r.all(EVENTS_SQL, p):
+    for aid, go, wf, fv, adopted, grad, churned, contact in r.all(q(EVENTS_SQL), p):
         b = base.get(aid)
         if b is None:
             continue
@@ -367,7 +380,7 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL)
             last_sponsor_contact_on=to_date(contact),
         )
 
-    usage_sql = USAGE_SQL.format(week=WEEK_EXPR[r.dialect])
+    usage_sql = q(USAGE_SQL, week=WEEK_EXPR[r.dialect])
     for aid, what, on, value in r.all(usage_sql, {**p, **_adoption_params(config)}):
         b = base.get(aid)
         if b is None:
@@ -378,24 +391,24 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL)
             b["usage_adopted_on"] = to_date(on)
 
     assignments: dict[int, list[AssignmentFact]] = {}
-    for aid, sid, role, person, start, end in r.all(ASSIGNMENTS_SQL, p):
+    for aid, sid, role, person, start, end in r.all(q(ASSIGNMENTS_SQL), p):
         assignments.setdefault(aid, []).append(AssignmentFact(sid, role, person, to_date(start), to_date(end)))
 
     milestones: dict[int, list[MilestoneFact]] = {}
-    for aid, mid, title, kind, side, baseline, added, done, due in r.all(MILESTONES_SQL, p):
+    for aid, mid, title, kind, side, baseline, added, done, due in r.all(q(MILESTONES_SQL), p):
         milestones.setdefault(aid, []).append(
             MilestoneFact(mid, title, kind, side, to_date(baseline), to_date(due), to_date(done), to_date(added))
         )
 
     slips: dict[int, list[SlipFact]] = {}
-    for aid, sid, mid, title, rec, frm, to, cause, note in r.all(SLIPS_SQL, p):
+    for aid, sid, mid, title, rec, frm, to, cause, note in r.all(q(SLIPS_SQL), p):
         slips.setdefault(aid, []).append(SlipFact(sid, mid, title, to_date(rec), to_date(frm), to_date(to), cause, note))
 
     criteria: dict[int, list[str]] = {}
-    for plan_id, text in r.all(CRITERIA_SQL, p):
+    for plan_id, text in r.all(q(CRITERIA_SQL), p):
         criteria.setdefault(plan_id, []).append(text)
     plans: dict[int, PlanFact] = {}
-    for aid, pid, version, outcome, sponsor, agreed in r.all(PLANS_SQL, p):
+    for aid, pid, version, outcome, sponsor, agreed in r.all(q(PLANS_SQL), p):
         prev = plans.get(aid)
         crit = tuple(criteria.get(pid, ()))
         plans[aid] = PlanFact(
@@ -408,7 +421,7 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL)
         )
 
     handovers: dict[int, tuple[HandoverFact, int]] = {}
-    for aid, _hid, handed, frm, to, gate, joint, promised, customised, issues in r.all(HANDOVERS_SQL, p):
+    for aid, _hid, handed, frm, to, gate, joint, promised, customised, issues in r.all(q(HANDOVERS_SQL), p):
         count = handovers[aid][1] + 1 if aid in handovers else 1
         handovers[aid] = (
             HandoverFact(to_date(handed), frm, to, bool(gate), bool(joint), promised, customised, issues),
