@@ -7,6 +7,8 @@ import sqlite3
 import stat
 import threading
 
+import pytest
+
 BASE = {"schema_version": 1, "as_of": "2026-06-01"}
 
 
@@ -14,6 +16,7 @@ def checks(result) -> list[tuple[str, str]]:
     return [(line[:14].strip(), line[14:22].strip()) for line in result.stdout.splitlines()[1:]]
 
 
+@pytest.mark.sqlite_only
 def test_check_passes_on_a_healthy_store(handoff):
     handoff.ok("account", "add", "Acme", "--signed", "2026-01-01")
     assert handoff.json("db", "check") == {
@@ -33,6 +36,7 @@ def test_check_passes_on_a_healthy_store(handoff):
     ]
 
 
+@pytest.mark.sqlite_only
 def test_check_finds_a_dangling_reference(handoff, db_path):
     handoff.ok("account", "add", "Acme", "--signed", "2026-01-01")
     conn = sqlite3.connect(db_path)
@@ -47,6 +51,7 @@ def test_check_finds_a_dangling_reference(handoff, db_path):
     assert result.stderr == "handoff: store check failed: foreign keys\n"
 
 
+@pytest.mark.sqlite_only
 def test_check_finds_a_schema_behind_head(handoff, db_path):
     handoff.ok("account", "add", "Acme", "--signed", "2026-01-01")
     conn = sqlite3.connect(db_path)
@@ -63,6 +68,7 @@ def test_check_finds_a_schema_behind_head(handoff, db_path):
     conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_check_finds_a_damaged_file(handoff, db_path):
     db_path.write_bytes(b"SQLite format 3\x00" + b"\x00garbage" * 4000)
     result = handoff("db", "check")
@@ -71,6 +77,7 @@ def test_check_finds_a_damaged_file(handoff, db_path):
     assert result.stderr.startswith("handoff: store check failed: integrity")
 
 
+@pytest.mark.sqlite_only
 def test_check_without_a_store_says_how_to_make_one(handoff, db_path):
     result = handoff("db", "check")
     assert result.exit_code == 1
@@ -82,6 +89,7 @@ def test_check_without_a_store_says_how_to_make_one(handoff, db_path):
 # backup
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_owner_only_and_has_the_rows(handoff, tmp_path):
     handoff.ok("account", "add", "Acme", "--signed", "2026-01-01")
     handoff.ok("event", "log", "Acme", "usage", "--value", "3", "--on", "2026-05-04")
@@ -99,6 +107,7 @@ def test_backup_is_owner_only_and_has_the_rows(handoff, tmp_path):
     assert again.exit_code == 2 and "exists already" in again.stderr
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_another_connection_writes(handoff, tmp_path, db_path):
     handoff.ok("account", "add", "Acme", "--signed", "2026-01-01")
     # a writer holds an open write transaction with rows not yet committed
@@ -151,3 +160,20 @@ def test_backup_while_another_connection_writes(handoff, tmp_path, db_path):
         conn.close()
     # each copy holds the rows committed before it, never fewer than the copy before
     assert 0 < counts[0] <= counts[1] <= counts[2] <= len(written)
+
+
+@pytest.mark.pg_only
+def test_check_on_postgresql_skips_the_sqlite_pragmas(handoff):
+    handoff.ok("account", "add", "Acme", "--signed", "2026-01-01")
+    assert handoff.json("db", "check")["checks"] == [
+        {"check": "integrity", "status": "skipped", "detail": "PostgreSQL: SQLite's integrity_check does not apply"},
+        {"check": "foreign keys", "status": "skipped", "detail": "PostgreSQL: foreign keys are enforced by the server"},
+        {"check": "schema", "status": "ok", "detail": "at revision 0001, the head"},
+    ]
+
+
+@pytest.mark.pg_only
+def test_backup_on_postgresql_points_at_export(handoff, tmp_path):
+    result = handoff("db", "backup", tmp_path / "x.db")
+    assert result.exit_code == 2
+    assert "use pg_dump or `handoff export`" in result.stderr
