@@ -259,7 +259,12 @@ class Store:
                         f"store {self.display()} is at schema {rev}, newer than this handoff knows: upgrade handoff"
                     )
                 if rev is not None:
-                    self.backup(self.path.with_name(f"{self.path.name}.bak-{rev}-{int(time.time())}"))
+                    # a unique name: a retry in the same second must not clash with the last backup
+                    stamp, n = f"{self.path.name}.bak-{rev}-{int(time.time())}", 1
+                    dest = self.path.with_name(stamp)
+                    while dest.exists():
+                        dest, n = self.path.with_name(f"{stamp}-{n}"), n + 1
+                    self.backup(dest)
                 self.upgrade()
         else:
             rev = self.revision()
