@@ -4,6 +4,7 @@ process against the test's store, and inspect a store from the outside.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -44,6 +45,16 @@ def integrity(db: Path) -> tuple[str, list]:
         conn.close()
 
 
+def rows(db: Path) -> dict[str, list]:
+    """Every row of every table (alembic_version included), straight from the file."""
+    conn = sqlite3.connect(str(db))
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in names}
+    finally:
+        conn.close()
+
+
 def count(db: Path, table: str) -> int:
     conn = sqlite3.connect(str(db))
     try:
@@ -66,3 +77,70 @@ def has_command(*path: str) -> bool:
         if cmd is None:
             return False
     return True
+
+
+# The statement killer: one warm child process imports handoff once, then for
+# each job (N, store) forks a process that runs `handoff ARGS` on that store and
+# SIGKILLs itself right after its N-th statement that changes the store (N=0:
+# never). It reports, per job, how the forked process ended and how many write
+# statements it had made.
+KILLER = r"""
+import json, os, signal, sys
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+import alembic.command, handoff_cli.models, handoff_cli.services.accounts  # warm: the forks start fast
+from handoff_cli.cli import app
+
+if os.environ.get("RELIABILITY_MIGRATIONS"):  # a test's own migrations folder, with a future revision
+    import handoff_cli, handoff_cli.store
+    from pathlib import Path
+    handoff_cli.store.migrations_dir = lambda: Path(os.environ["RELIABILITY_MIGRATIONS"])
+    handoff_cli.SCHEMA_HEAD = handoff_cli.store.SCHEMA_HEAD = os.environ["RELIABILITY_HEAD"]
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER")
+state = {"n": 0, "seen": 0}
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _after(conn, cursor, statement, params, context, executemany):
+    if statement.lstrip().upper().startswith(WRITES):
+        state["seen"] += 1
+        if state["seen"] == state["n"]:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+jobs, args = json.loads(sys.argv[1]), sys.argv[2:]
+out = []
+for n, db in jobs:
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        os.environ["HANDOFF_DB"] = db
+        state["n"] = n
+        try:
+            code = app(args, standalone_mode=False, prog_name="handoff") or 0
+        except BaseException:
+            code = 99
+        os.write(w, str(state["seen"]).encode())
+        os._exit(code)
+    os.close(w)
+    _, status = os.waitpid(pid, 0)
+    seen = os.read(r, 64).decode()
+    os.close(r)
+    out.append({"n": n, "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0,
+                "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+                "statements": int(seen) if seen else None})
+print(json.dumps(out))
+"""
+
+
+def kill_runs(jobs: list[tuple[int, Path]], *args: str, **env: str) -> list[dict]:
+    """Run `handoff ARGS` once per (N, store) job, each killed after its N-th write statement."""
+    result = subprocess.run(
+        [sys.executable, "-c", KILLER, json.dumps([(n, str(db)) for n, db in jobs]), *args],
+        env=child_env(jobs[0][1], **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
