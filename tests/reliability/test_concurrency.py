@@ -22,6 +22,9 @@ import pytest
 
 from reliability_tools import HANDOFF, child_env, count, has_command, integrity, run_handoff  # type: ignore[import-not-found]
 
+# about the SQLite file itself (locks, WAL, kill -9, file upgrades); PostgreSQL has its own tests
+pytestmark = pytest.mark.sqlite_only
+
 # One process, many writes: each write is a full `handoff ...` command run by the
 # real app (its own engine, its own BEGIN IMMEDIATE transaction), as a cron job would.
 BURST = r"""

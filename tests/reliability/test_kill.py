@@ -30,6 +30,9 @@ import pytest
 from handoff_cli import SCHEMA_HEAD
 from reliability_tools import HANDOFF, TABLES, child_env, count, integrity, kill_runs as _kill_runs, rows as _rows, run_handoff
 
+# about the SQLite file itself (locks, WAL, kill -9, file upgrades); PostgreSQL has its own tests
+pytestmark = pytest.mark.sqlite_only
+
 ROWS = 100_000
 
 

@@ -27,6 +27,9 @@ import handoff_cli.store
 from handoff_cli import SCHEMA_HEAD
 from reliability_tools import TABLES, integrity, kill_runs, rows, run_handoff
 
+# about the SQLite file itself (locks, WAL, kill -9, file upgrades); PostgreSQL has its own tests
+pytestmark = pytest.mark.sqlite_only
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STORE_FIXTURES = sorted(FIXTURES.glob("store-*.sql"))
 
