@@ -309,6 +309,8 @@ def brief_markdown(b) -> str:
     out.append("")
     live = f"live {b.go_live_on.isoformat()}" if b.go_live_on else "not live yet"
     planned = f"planned {b.go_live_planned_on.isoformat()}, " if b.go_live_planned_on else ""
+    if b.go_live_due_on and b.go_live_due_on != b.go_live_planned_on and not b.go_live_on:
+        planned += f"now due {b.go_live_due_on.isoformat()}, "
     if b.first_value_on:
         ttv = f"first value {b.first_value_on.isoformat()} (day {(b.first_value_on - b.signed_on).days} of {b.ttv_target_days})"
     else:
