@@ -107,7 +107,12 @@ def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11) -> dict[s
                 plans.append((plan_id, aid, 1, f"Outcome agreed with account {aid}", sponsor, iso[signed + 4], STAMP))
                 criteria.append((plan_id, 1, "Weekly active users past the champion"))
                 criteria.append((plan_id, 2, "Month-end work cut in half"))
-                assignments.append((aid, "sponsor", sponsor, iso[signed + 4], None, STAMP))
+                changed = rnd.randint(signed + 30, today) if rnd.random() < 0.05 and signed + 30 <= today else None
+                if changed is None:
+                    assignments.append((aid, "sponsor", sponsor, iso[signed + 4], None, STAMP))
+                else:  # the sponsor was replaced (decision-maker dropout)
+                    assignments.append((aid, "sponsor", sponsor, iso[signed + 4], iso[changed], STAMP))
+                    assignments.append((aid, "sponsor", f"New sponsor {aid:06d}", iso[changed], None, STAMP))
             if rnd.random() < 0.7:
                 assignments.append((aid, "champion", f"Champion {aid:06d}", iso[signed + 4], None, STAMP))
             for title, kind, side, offset in TEMPLATE:
