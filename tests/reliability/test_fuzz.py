@@ -55,9 +55,10 @@ any_text = st.one_of(good_text, bad_text)
 BAD_DATES = [
     "2026-02-29", "2026-02-30", "2026-04-31", "2026-13-01", "2026-00-10", "0000-00-00", "+99999d", "-99999w",
     "2026-06-01T25:00", "31/12/2026", "12/31/2026", "2026-6-1", "1e9", "2026-06-01; DROP TABLE event", "",
+    "0001-01-01", "9999-12-31",  # real dates at the edges: accepted or refused, both are fine
 ]
 GOOD_DATES = ["today", "yesterday", "tomorrow", "TODAY", "+3d", "-2w", "+1m", "-1y", "+0d", "2028-02-29",
-              "20260601", "2026-06-01T10:00:00+02:00", "0001-01-01", "9999-12-31"]
+              "20260601", "2026-06-01T10:00:00+02:00"]
 good_date = st.one_of(st.sampled_from(GOOD_DATES), st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(str))
 bad_date = st.one_of(st.sampled_from(BAD_DATES), bad_text)
 BAD_NUMBERS = ["-1", "1e309", "-1e309", "nan", "NaN", "inf", "-inf", "1,5", "0x10", "99999999999999999999",
@@ -97,7 +98,8 @@ def opt(name: str, good, bad, required: bool = False):
 def argv(draw, slots):
     """A valid command line with none, one or two of its slots made hostile."""
     n = len(slots)
-    spoiled = {draw(st.integers(-1, n - 1)), draw(st.integers(-n, n - 1))}
+    how_many = draw(st.sampled_from([0, 0, 1, 1, 1, 2]))  # a third clean, half one bad slot, a sixth two
+    spoiled = {draw(st.integers(1, n - 1)) for _ in range(how_many)}  # slot 0 is the command's words
     out: list[str] = []
     for i, (good, bad) in enumerate(slots):
         out += draw(bad if i in spoiled else good)
