@@ -251,3 +251,36 @@ def test_blank_store_locked_during_its_first_migration_stays_blank(db_path):
     again = run_handoff(db_path, "account", "add", "Acme", "--signed", "2026-01-05")
     assert again.returncode == 0, again.stderr
     assert count(db_path, "account") == 1
+
+
+@pytest.mark.slow
+def test_cron_import_and_a_csm_at_once_lose_nothing(ready_store, tmp_path):
+    """A cron import of 20,000 usage rows and a CSM logging 30 notes, at the same moment."""
+    rows, notes = 20_000, 30
+    csv = tmp_path / "usage.csv"
+    with csv.open("w") as f:
+        f.write("account,kind,on,value,note\n")
+        for i in range(rows):
+            f.write(f"Acme,usage,2026-05-{1 + i % 28:02d},{i % 9},import-{i}\n")
+    start = time.time() + 1.5
+    env = child_env(ready_store, HANDOFF_BUSY_TIMEOUT="60")
+    cron = subprocess.Popen(
+        [sys.executable, "-c", f"import time\nwhile time.time() < {start}: time.sleep(0.002)\n"
+         "from handoff_cli.cli import main\nmain()", "import", "events", str(csv)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    csm = subprocess.Popen(
+        [sys.executable, "-c", BURST, "csm", str(notes), str(start), "event"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    cron_out, cron_err = cron.communicate(timeout=170)
+    csm_out, csm_err = csm.communicate(timeout=170)
+    assert cron.returncode == 0, cron_err
+    assert csm.returncode == 0, csm_err
+    conn = sqlite3.connect(str(ready_store))
+    imported = conn.execute("SELECT COUNT(*) FROM event WHERE kind = 'usage' AND note LIKE 'import-%'").fetchone()[0]
+    logged = sorted(r[0] for r in conn.execute("SELECT note FROM event WHERE kind = 'note'"))
+    conn.close()
+    assert imported == rows
+    assert logged == sorted(f"csm-{i}" for i in range(notes))
+    assert integrity(ready_store) == ("ok", [])
