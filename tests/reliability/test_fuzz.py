@@ -219,7 +219,7 @@ def test_write_command_accepts_or_refuses_cleanly(name, handoff, dump, db_path, 
 
     run()
     # recorded for the reliability report: .pytest_cache/v/handoff/fuzz/<command>
-    if request.config.cache is not None:
+    if getattr(request.config, "cache", None) is not None:
         request.config.cache.set(f"handoff/fuzz/{name}", tried)
     print(f"\nfuzz {name}: {tried['n']} examples, {tried['ok']} accepted, {tried['refused']} refused")
     assert tried["n"] >= EXAMPLES // 2  # hypothesis really ran them
