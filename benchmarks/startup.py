@@ -130,7 +130,7 @@ def print_table(rows: list[tuple[Figure, Figure | None, float | None]]) -> bool:
     return ok
 
 
-def bench_env(folder: Path, db: Path) -> dict[str, str]:
+def bench_env(folder: Path, db: Path | str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOFF_")}
     env.update(
         HANDOFF_DB=str(db),
@@ -141,7 +141,7 @@ def bench_env(folder: Path, db: Path) -> dict[str, str]:
     return env
 
 
-def load_demo_store(db: Path, env: dict[str, str]) -> None:
+def load_demo_store(env: dict[str, str]) -> None:
     """The example portfolio, loaded by `handoff init --demo` in its own process (this one stays small)."""
     proc = subprocess.run([*handoff_command(), "init", "--demo"], env=env, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -152,18 +152,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=20, help="timed runs per command (default 20)")
     ap.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
-    ap.add_argument("--store", type=Path, help="an existing store for `status` (default: the demo portfolio)")
+    ap.add_argument("--store", help="an existing store (path or URL) for `status` (default: the demo portfolio)")
     ap.add_argument("--account", default="Northwind Logistics", help="account for `status` (default: Northwind Logistics)")
     args = ap.parse_args()
 
     handoff = handoff_command()
     with tempfile.TemporaryDirectory(prefix="handoff-bench-") as tmp:
         folder = Path(tmp)
-        db = args.store.resolve() if args.store else folder / "demo.db"
+        if args.store is None:
+            db = str(folder / "demo.db")
+        else:
+            db = args.store if "://" in args.store else str(Path(args.store).resolve())
         env = bench_env(folder, db)
         if args.store is None:
             t0 = time.perf_counter()
-            load_demo_store(db, env)
+            load_demo_store(env)
             print(f"loaded the example portfolio into a temporary store in {time.perf_counter() - t0:.1f} s")
         plain = {**env, "TYPER_USE_RICH": "0"}
         kw = {"runs": args.runs, "warmup": args.warmup}

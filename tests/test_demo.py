@@ -207,3 +207,14 @@ def test_every_script_date_is_relative_so_nothing_is_pinned_to_a_calendar():
 
     text = demo_script().read_text(encoding="utf-8")
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text)
+
+
+@pytest.mark.pg_only
+def test_demo_loads_into_a_team_store_with_the_same_findings(handoff, db_path):
+    """Team mode: the same script into this pass's PostgreSQL store gives the same report."""
+    result = handoff.ok("init", "--demo")
+    assert "loaded the example portfolio: 19 accounts" in result.stderr
+    findings = handoff.json("report", "breaches")["findings"]
+    assert {(f["account"], f["rule"], f["days"]) for f in findings} == EXPECTED_FINDINGS
+    stages = {a["account"]: a["stage"] for a in handoff.json("report", "health", "--all")["accounts"]}
+    assert stages == EXPECTED_STAGES
