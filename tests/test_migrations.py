@@ -2,6 +2,8 @@
 
 import sqlite3
 
+import pytest
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -16,6 +18,7 @@ def test_schema_head_constant_matches_alembic_head():
     assert script.get_heads() == [SCHEMA_HEAD]
 
 
+@pytest.mark.sqlite_only  # SQLite's file, WAL and automatic upgrade; PostgreSQL: tests/test_team_mode.py
 def test_blank_store_upgrades_to_head(db_path):
     store = Store(resolve_url(str(db_path)))
     store.ensure_ready()
@@ -34,11 +37,13 @@ def test_models_and_migrations_agree(db_path):
     assert diff == []
 
 
+@pytest.mark.sqlite_only  # SQLite's file, WAL and automatic upgrade; PostgreSQL: tests/test_team_mode.py
 def test_store_file_is_private(db_path):
     Store(resolve_url(str(db_path))).ensure_ready()
     assert db_path.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.sqlite_only  # SQLite's file, WAL and automatic upgrade; PostgreSQL: tests/test_team_mode.py
 def test_old_store_is_backed_up_before_upgrade(db_path):
     """A store at an older revision (here: empty of migrations, stamped nothing) is upgraded;
     a store at an unknown newer revision is refused without change."""

@@ -43,6 +43,7 @@ def _writer(worker: int, count: int, failures: list, lock: threading.Lock) -> No
                     failures.append((args, result.returncode, result.stderr))
 
 
+@pytest.mark.pg_only  # on SQLite: tests/reliability/test_concurrency.py
 def test_two_processes_writing_at_once_lose_nothing(handoff):
     """Two people add 50 accounts each, at the same time, and log events on one shared
     account: every write is there afterwards, and none failed."""
