@@ -352,3 +352,11 @@ def test_store_revision_is_none_on_a_blank_database(pg_admin):
         store.close()
     finally:
         pg_admin.drop(name)
+
+
+def test_only_byte_order_collations_are_accepted_for_postgres():
+    from handoff_cli.store import _byte_order_collation
+
+    assert [_byte_order_collation(c) for c in ("C", "POSIX", "C.UTF-8", "C.utf8", "en_US.UTF-8", "de_DE.utf8", None)] == [
+        True, True, True, True, False, False, False
+    ]
