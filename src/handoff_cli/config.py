@@ -18,7 +18,6 @@ DEFAULTS: dict[str, Any] = {
     "ttv_target_days": {"high-touch": 90, "self-serve": 14},
     "adoption": {"threshold": 3, "weeks": 4},
     "bands": {"green": 75, "yellow": 50},
-    "store": {"busy_timeout_seconds": 10},
     # One row per rule: severity, weight, thresholds. A new rule is one function
     # in services/rules.py and one row here.
     "rules": {
@@ -101,7 +100,6 @@ _SECTIONS: dict[str, dict[str, tuple[str, Any]]] = {
     "ttv_target_days": {m: (_INT, 0) for m in MOTIONS},
     "adoption": {"threshold": (_NUM, 0), "weeks": (_INT, 1)},
     "bands": {"green": (_INT, 0), "yellow": (_INT, 0)},
-    "store": {"busy_timeout_seconds": (_NUM, 0)},
     # extra milestone kinds, beside the default ones (services/milestones.py)
     "milestones": {"kinds": ("names", None)},
 }
