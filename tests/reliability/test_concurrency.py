@@ -284,3 +284,22 @@ def test_cron_import_and_a_csm_at_once_lose_nothing(ready_store, tmp_path):
     assert imported == rows
     assert logged == sorted(f"csm-{i}" for i in range(notes))
     assert integrity(ready_store) == ("ok", [])
+
+
+def test_cron_import_against_a_held_lock_exits_75_and_changes_nothing(ready_store, dump, tmp_path):
+    """The cron case: an import that cannot get the store in time exits 75 for a retry."""
+    csv = tmp_path / "usage.csv"
+    csv.write_text("account,kind,on,value,note\nAcme,usage,2026-05-04,5,\nAcme,usage,2026-05-11,6,\n")
+    before = dump()
+    holder = _hold_write_lock(ready_store)
+    try:
+        result = run_handoff(ready_store, "import", "events", csv, HANDOFF_BUSY_TIMEOUT="0.5")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    _assert_busy(result)
+    assert dump() == before
+    # the retry, once the lock is gone, imports both rows
+    retry = run_handoff(ready_store, "import", "events", csv)
+    assert retry.returncode == 0, retry.stderr
+    assert count(ready_store, "event") == 2
