@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ def fmt_name(fmt: Any) -> str:
 
 
 def jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or infinity
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Enum):
@@ -62,13 +65,20 @@ def envelope(as_of: date, **body: Any) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "as_of": as_of, **body}
 
 
+def number(value: float) -> str:
+    """A float as text without losing digits: 1234567.0 -> 1234567, 0.5 -> 0.5, -0.0 -> 0."""
+    if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
 def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:g}"
+        return number(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
@@ -76,9 +86,15 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+# What a spreadsheet may read as the start of a formula (OWASP: CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value: Any) -> str:
+    """A CSV cell; text that a spreadsheet would run as a formula gets a leading '.
+    Numbers are written as numbers, so -5 stays -5."""
     text = cell(value)
-    if text[:1] in ("=", "+", "-", "@") and not isinstance(value, (int, float)):
+    if text[:1] in _FORMULA_START and not isinstance(value, (int, float)):
         return "'" + text
     return text
 
@@ -93,7 +109,8 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col]) -> str:
 
 
 def md_cell(value: Any) -> str:
-    return cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    text = cell(value).replace("\\", "\\\\").replace("|", "\\|")
+    return " ".join(text.splitlines()) if text else text  # one table row per row, whatever the line breaks
 
 
 def to_markdown(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col]) -> str:
