@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from handoff_cli.cli.common import AllOpt, Format, FormatOpt, LimitOpt, OnOpt, get_on, get_store, get_today, parse_opt_date
+from handoff_cli.cli.common import FormatOpt, LimitOpt, OnOpt, get_on, get_store, get_today, parse_opt_date
 
 app = typer.Typer(help="Add, list, show, edit and archive accounts.", no_args_is_help=True)
 
@@ -22,6 +22,7 @@ def _columns():
         Col("ttv_target_days", "TTV target", "right"),
         Col("arr", "ARR", "right"),
         Col("archived_on", "Archived"),
+        Col("churned_on", "Churned"),
     ]
 
 
@@ -47,7 +48,7 @@ def add(
     view = add_account(
         name,
         signed_on=parse_opt_date(ctx, signed, "--signed"),
-        motion=motion or "high-touch",
+        motion="high-touch" if motion is None else motion,
         segment=segment,
         ttv_target_days=ttv_target,
         arr=arr,
@@ -70,11 +71,11 @@ def _emit_one(view, fmt, today, message: str) -> None:
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    all_: AllOpt = False,
+    all_: Annotated[bool, typer.Option("--all", help="Every account: archived, churned and signed after today too.")] = False,
     fmt: FormatOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
-    """List accounts (archived and churned ones with --all)."""
+    """List the accounts signed by today, neither archived nor churned (--all: every account)."""
     from handoff_cli.render import emit_listing
     from handoff_cli.services.accounts import list_accounts
 

@@ -1,17 +1,21 @@
-"""Accounts: add, list, show, edit, archive."""
+"""Accounts: add, list, show, edit, archive.
+
+Writes go through the ORM; ``list_accounts`` and ``show_account`` are reads and use
+plain SQL, so on SQLite they load neither SQLModel nor SQLAlchemy."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from handoff_cli.config import load_config
+from handoff_cli.config import MOTIONS, load_config
 from handoff_cli.errors import BadInput, Conflict
-from handoff_cli.models import MOTIONS, Account
-from handoff_cli.services.common import clean_text, find_account, name_key
 from handoff_cli.store import Store, to_date
+
+if TYPE_CHECKING:  # pragma: no cover
+    from handoff_cli.models import Account
 
 _UNSET: Any = object()
 
@@ -46,11 +50,24 @@ def _check_target(days: Optional[int]) -> Optional[int]:
 
 def _check_arr(arr: Optional[float]) -> Optional[float]:
     if arr is not None and (math.isnan(arr) or math.isinf(arr) or arr < 0):
-        raise BadInput(f"ARR {arr} must be a number zero or more")
-    return arr
+        raise BadInput(f"ARR {arr:g} must be a number zero or more")
+    return None if arr is None else arr + 0.0  # -0.0 is stored as 0.0
 
 
-def _view(acc: Account, default_targets: dict[str, int], churned_on: Optional[date] = None) -> AccountView:
+def _churned_on(session, acc: "Account", today: date) -> Optional[date]:
+    """The account's churn date by today, on the write path."""
+    from sqlmodel import func, select
+
+    from handoff_cli.models import Event
+
+    return to_date(session.exec(
+        select(func.min(Event.occurred_on)).where(
+            Event.account_id == acc.id, Event.kind == "churned", Event.occurred_on <= today
+        )
+    ).one())
+
+
+def _view(acc: "Account", default_targets: dict[str, int], churned_on: Optional[date] = None) -> AccountView:
     return AccountView(
         name=acc.name,
         external_id=acc.external_id,
@@ -78,12 +95,15 @@ def add_account(
 ) -> AccountView:
     from sqlmodel import select
 
+    from handoff_cli.models import Account
+    from handoff_cli.services.common import clean_text, name_key
+
     name = clean_text(name, "account name")
     segment = clean_text(segment, "segment", required=False)
     external_id = clean_text(external_id, "external id", required=False)
     _check_motion(motion)
     _check_target(ttv_target_days)
-    _check_arr(arr)
+    arr = _check_arr(arr)
     targets = load_config()["ttv_target_days"]
     with store.write() as s:
         if s.exec(select(Account.id).where(Account.name_key == name_key(name))).first() is not None:
@@ -121,6 +141,9 @@ def edit_account(
     """Change the given fields; an empty string clears an optional one."""
     from sqlmodel import select
 
+    from handoff_cli.models import Account
+    from handoff_cli.services.common import clean_text, find_account, name_key
+
     targets = load_config()["ttv_target_days"]
     with store.write() as s:
         acc = find_account(s, ref)
@@ -148,59 +171,71 @@ def edit_account(
                     raise Conflict(f"external id {ext!r} belongs to another account")
             acc.external_id = ext
         s.add(acc)
-        return _view(acc, targets)
+        s.flush()
+        return _view(acc, targets, _churned_on(s, acc, today))
 
 
 def archive_account(ref: str, *, on: date, store: Store, today: date) -> AccountView:
+    from handoff_cli.services.common import find_account
+
     targets = load_config()["ttv_target_days"]
     with store.write() as s:
         acc = find_account(s, ref)
         if acc.archived_on is not None:
             raise BadInput(f"account {acc.name!r} was archived on {acc.archived_on.isoformat()} already")
+        if on < acc.signed_on:
+            raise BadInput(
+                f"archive date {on.isoformat()} is before {acc.name!r} was signed ({acc.signed_on.isoformat()}): "
+                "give --on a date on or after it"
+            )
         acc.archived_on = on
         s.add(acc)
-        return _view(acc, targets)
+        s.flush()
+        return _view(acc, targets, _churned_on(s, acc, today))
 
 
-_LIST_SQL = """
+_COLUMNS_SQL = """
 SELECT a.name, a.external_id, a.signed_on, a.motion, a.segment, a.ttv_target_days, a.arr, a.archived_on,
        (SELECT MIN(e.occurred_on) FROM event e
          WHERE e.account_id = a.id AND e.kind = 'churned' AND e.occurred_on <= :today) AS churned_on
 FROM account a
-WHERE a.signed_on <= :today OR :all_ = 1
-ORDER BY a.name_key
 """
+_LIST_SQL = _COLUMNS_SQL + "WHERE a.signed_on <= :today OR :all_ = 1\nORDER BY a.name_key, a.id\n"
+_ONE_SQL = _COLUMNS_SQL + "WHERE a.id = :id\n"
+
+
+def _row_view(row, targets: dict[str, int]) -> AccountView:
+    name, ext, signed, motion, segment, target, arr, archived, churned = row
+    return AccountView(
+        name=name,
+        external_id=ext,
+        signed_on=to_date(signed),
+        motion=motion,
+        segment=segment,
+        ttv_target_days=int(target if target is not None else targets[motion]),
+        arr=None if arr is None else float(arr),
+        archived_on=to_date(archived),
+        churned_on=to_date(churned),
+    )
 
 
 def list_accounts(*, include_all: bool = False, store: Store, today: date) -> list[AccountView]:
-    """Accounts that exist by today, neither archived nor churned (all of them with include_all)."""
+    """The accounts that exist by today (signed on or before it), neither archived nor
+    churned by today. With include_all: every account in the store, including archived,
+    churned and those signed after today."""
     targets = load_config()["ttv_target_days"]
-    out = []
     with store.reader() as r:
-        for name, ext, signed, motion, segment, target, arr, archived, churned in r.all(
-            _LIST_SQL, {"today": today, "all_": 1 if include_all else 0}
-        ):
-            archived, churned = to_date(archived), to_date(churned)
-            if not include_all and ((archived and archived <= today) or churned):
-                continue
-            out.append(
-                AccountView(
-                    name=name,
-                    external_id=ext,
-                    signed_on=to_date(signed),
-                    motion=motion,
-                    segment=segment,
-                    ttv_target_days=target if target is not None else int(targets[motion]),
-                    arr=arr,
-                    archived_on=archived,
-                    churned_on=churned,
-                )
-            )
-    return out
+        views = [_row_view(row, targets) for row in r.all(_LIST_SQL, {"today": today, "all_": 1 if include_all else 0})]
+    if include_all:
+        return views
+    return [v for v in views if not ((v.archived_on and v.archived_on <= today) or v.churned_on)]
 
 
 def show_account(ref: str, *, store: Store, today: date) -> AccountView:
+    """One account by name (any case) or external id; the name wins. Churn counts by today."""
+    from handoff_cli.services.owners import lookup_account
+
     targets = load_config()["ttv_target_days"]
-    with store.write() as s:
-        acc = find_account(s, ref)
-        return _view(acc, targets)
+    with store.reader() as r:
+        acc = lookup_account(r, ref)
+        return _row_view(r.one(_ONE_SQL, {"id": acc.id, "today": today}), targets)
