@@ -34,8 +34,14 @@ class HandoffGroup(TyperGroup):
         errors, Abort, _ = _click_errors()
 
         standalone = kwargs.pop("standalone_mode", True)
+        argv = kwargs.get("args", args[0] if args else None)
+        dashed = _dash_value(self, list(sys.argv[1:] if argv is None else argv))
         try:
-            rv = super().main(*args, standalone_mode=False, **kwargs)
+            if dashed:
+                typer.echo(f"handoff: {dashed}", err=True)
+                rv = 2
+            else:
+                rv = super().main(*args, standalone_mode=False, **kwargs)
         except errors.NoArgsIsHelpError as exc:
             typer.echo(exc.format_message(), err=False)
             code = 0
@@ -70,6 +76,41 @@ class HandoffGroup(TyperGroup):
                 busy = StoreBusy("the store is locked by another process writing; try again later")
                 _fail(ctx, exc, busy.exit_code, str(busy))
             _fail(ctx, exc, 1, f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+
+
+def _dash_value(group, args: list[str]) -> str | None:
+    """Why `--opt -x` is refused, or None. An option that takes a value never swallows the
+    next word when it starts with '-' (`--segment --motion self-serve` would set the segment
+    to "--motion"): such a value is written `--opt=-x` (PRODUCT.md section 2)."""
+    cmd, path = group, ["handoff"]
+    i = 0
+    while i < len(args):
+        word = str(args[i])
+        if word == "--":
+            return None
+        if word.startswith("-") and len(word) > 1:
+            takes_value, long = False, word
+            if not (word.startswith("--") and "=" in word):
+                for param in getattr(cmd, "params", ()):
+                    names = (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ()))
+                    if word in names:
+                        takes_value = not (getattr(param, "is_flag", False) or getattr(param, "count", False))
+                        long = next((n for n in names if n.startswith("--")), word)
+                        break
+            nxt = str(args[i + 1]) if i + 1 < len(args) else None
+            if takes_value and nxt is not None and nxt.startswith("-") and nxt != "-":
+                written = f"{long}={nxt}" if long.startswith("--") else f"{word}{nxt}"
+                return (
+                    f"option {word} is followed by {nxt!r}, which is not taken as its value:"
+                    f" write a value that starts with '-' as {written} (see `{' '.join(path)} --help`)"
+                )
+            i += 2 if takes_value else 1
+            continue
+        sub = cmd.commands.get(word) if hasattr(cmd, "commands") else None
+        if sub is not None:
+            cmd, path = sub, [*path, word]
+        i += 1
+    return None
 
 
 def _fail(ctx, exc: BaseException, code: int, message: str) -> None:
