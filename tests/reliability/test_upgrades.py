@@ -7,9 +7,10 @@ use, with a backup first).
   every row must survive with every value it had. Adding a revision means
   adding one fixture file (fixtures/make_store_fixture.py writes it).
 * The upgrade machinery is also run against a future revision written here
-  (0002: rebuilds the account table the way SQLite migrations alter a table,
-  adds a table and fills it), so the backup, the all-or-nothing migration and
-  the survival of child rows are proven before a real second revision exists.
+  (`probe`, one past the real head: it rebuilds the account table the way
+  SQLite migrations alter a table, adds a table and fills it), so the backup,
+  the all-or-nothing migration and the survival of child rows are proven for
+  the kind of change a later release will make.
 """
 
 from __future__ import annotations
@@ -71,9 +72,21 @@ def _backups(db: Path) -> list[Path]:
     return sorted(db.parent.glob(db.name + ".bak-*"))
 
 
+def _revisions() -> list[str]:
+    """Every revision in migrations/, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(handoff_cli.store.alembic_config("sqlite://"))
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
 def test_there_is_a_fixture_for_every_released_revision():
-    """A new migration needs its fixture: the head revision's store must be here."""
-    assert (FIXTURES / f"store-{SCHEMA_HEAD}.sql").exists()
+    """Every revision before head was released: a store made at it must be here, so its
+    upgrade is tested. (Run fixtures/make_store_fixture.py when releasing a new head.)"""
+    revisions = _revisions()
+    assert revisions[-1] == SCHEMA_HEAD
+    for rev in revisions[:-1]:
+        assert (FIXTURES / f"store-{rev}.sql").exists(), f"no fixture for released schema {rev}"
     assert STORE_FIXTURES
 
 
@@ -107,14 +120,15 @@ def test_released_store_opens_at_head_with_every_row(fixture, tmp_path):
 
 # -- a future revision, written for the test -----------------------------------
 
-PROBE_0002 = '''"""probe: rebuild account as SQLite migrations alter a table, and add a table"""
+PROBE = "probe"  # the future revision's id, on top of the real head
+PROBE_MIGRATION = '''"""probe: rebuild account as SQLite migrations alter a table, and add a table"""
 import os
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "probe"
+down_revision = "%(head)s"
 branch_labels = None
 depends_on = None
 
@@ -141,13 +155,13 @@ def downgrade() -> None:
 
 @pytest.fixture
 def future(tmp_path, monkeypatch):
-    """handoff with a migrations folder whose head is the probe revision 0002."""
+    """handoff with a migrations folder whose head is the probe revision, one past the real head."""
     folder = tmp_path / "migrations"
     shutil.copytree(handoff_cli.store.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_probe.py").write_text(PROBE_0002)
+    (folder / "versions" / "9999_probe.py").write_text(PROBE_MIGRATION % {"head": SCHEMA_HEAD})
     monkeypatch.setattr(handoff_cli.store, "migrations_dir", lambda: folder)
-    monkeypatch.setattr(handoff_cli.store, "SCHEMA_HEAD", "0002")
-    monkeypatch.setattr(handoff_cli, "SCHEMA_HEAD", "0002")
+    monkeypatch.setattr(handoff_cli.store, "SCHEMA_HEAD", PROBE)
+    monkeypatch.setattr(handoff_cli, "SCHEMA_HEAD", PROBE)
     return folder
 
 
@@ -161,7 +175,7 @@ def test_upgrade_that_rebuilds_a_table_keeps_every_child_row(future, store_0001,
     before = rows(store_0001)
     handoff.ok("account", "list", "--all")
     after = rows(store_0001)
-    assert after["alembic_version"] == [("0002",)]
+    assert after["alembic_version"] == [(PROBE,)]
     assert len(after["probe"]) == 3  # one per account: the migration's own data step ran
     assert integrity(store_0001) == ("ok", [])
     # assignments, events, milestones, slips, plans, criteria, handovers: all still there
@@ -187,30 +201,30 @@ def test_a_failing_migration_changes_nothing(future, store_0001, handoff, monkey
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("handoff: ")
-    assert rows(store_0001) == before  # still 0001, no probe table, no probe_note column
+    assert rows(store_0001) == before  # still 0001, no probe table, no probe_note column, no later index
     assert _columns(store_0001, "account") == _columns(_backups(store_0001)[0], "account")
     assert integrity(store_0001) == ("ok", [])
     # once the migration is fixed, the same store upgrades
     monkeypatch.delenv("PROBE_FAIL")
     handoff.ok("account", "list")
-    assert rows(store_0001)["alembic_version"] == [("0002",)]
+    assert rows(store_0001)["alembic_version"] == [(PROBE,)]
     assert len(_backups(store_0001)) == 2  # each attempt backed up first, under its own name
 
 
 @pytest.mark.slow
 def test_upgrade_killed_at_every_statement_is_old_or_new(future, tmp_path):
-    """Killed after each write statement of 0001 -> 0002: the store is all 0001 or all 0002."""
+    """Killed after each write statement of the upgrade from 0001 to the probe revision (through
+    every real revision after 0001): the store is all old or all new."""
     base = tmp_path / "base.db"
     load_fixture(FIXTURES / "store-0001.sql", base)
     old = rows(base)
-    env = {"RELIABILITY_MIGRATIONS": str(future), "RELIABILITY_HEAD": "0002"}
+    env = {"RELIABILITY_MIGRATIONS": str(future), "RELIABILITY_HEAD": PROBE}
     probe = tmp_path / "complete.db"
     shutil.copy(base, probe)
-    (full,) = kill_runs([(0, probe)], "db", "path", **env)  # db path does not open the store
     (full,) = kill_runs([(0, probe)], "account", "list", **env)
     assert full["code"] == 0, full
     new = rows(probe)
-    assert new["alembic_version"] == [("0002",)]
+    assert new["alembic_version"] == [(PROBE,)]
     total = full["statements"]
     assert total >= 6  # rebuild (create, copy, drop, rename), create probe, fill probe, version
     jobs = [(n, tmp_path / f"up-{n}.db") for n in range(1, total + 1)]
@@ -222,4 +236,4 @@ def test_upgrade_killed_at_every_statement_is_old_or_new(future, tmp_path):
         assert integrity(db) == ("ok", []), n
         state = {t: r for t, r in rows(db).items()}
         assert state in (old, new), (n, state.get("alembic_version"), sorted(state))
-    print(f"\nupgrade 0001 -> 0002: killed after each of its {total} write statements")
+    print(f"\nupgrade 0001 -> {SCHEMA_HEAD} -> {PROBE}: killed after each of its {total} write statements")
