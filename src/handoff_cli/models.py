@@ -164,7 +164,11 @@ class Event(SQLModel, table=True):
     """The append-only value ledger."""
 
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_account_kind_on", "account_id", "kind", "occurred_on"),)
+    __table_args__ = (
+        Index("ix_event_account_kind_on", "account_id", "kind", "occurred_on"),
+        # the reports: rare kinds are a seek, usage readings are read from the index alone, in date order
+        Index("ix_event_kind_account_on", "kind", "account_id", "occurred_on", "id", "value"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     account_id: int = Field(sa_column=Column(Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False))

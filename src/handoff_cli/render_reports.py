@@ -7,8 +7,10 @@ on a terminal without NO_COLOR.
 
 from __future__ import annotations
 
+import json
 import sys
-from datetime import date
+from datetime import date, datetime
+from enum import Enum
 from typing import Any, Mapping, Optional, Sequence
 
 from handoff_cli import render
@@ -36,7 +38,7 @@ def _emit(
     name = render.fmt_name(fmt)
     if name == "json":
         body = {**(dict(extra) if extra else {}), key: list(json_rows if json_rows is not None else rows)}
-        render.emit_json(render.envelope(as_of, **body))
+        emit_json(render.envelope(as_of, **body))
         return
     if name in ("csv", "markdown"):
         render.emit_listing(rows, key=key, columns=columns, fmt=name, as_of=as_of)
@@ -48,6 +50,35 @@ def _emit(
     render.print_renderable(render.table(shown, columns, title=title, styles=styles if render.use_color() else None))
     if len(rows) > len(shown):
         render.note(f"... and {len(rows) - len(shown)} more (raise --limit, or use --format json|csv|markdown for every row)")
+
+
+def _plain(value: Any) -> Any:
+    """What the JSON encoder cannot write by itself, as render.jsonable writes it."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def emit_json(payload: Mapping[str, Any]) -> None:
+    """JSON on stdout: indented on a terminal, for a human; elsewhere (files, pipes,
+    cron) one compact line written by the C encoder, since a report may hold a hundred
+    thousand rows. The same values either way (non-finite numbers become null)."""
+    if render.is_terminal():
+        render.emit_json(payload)
+        return
+    try:
+        text = json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_plain)
+    except ValueError:  # NaN or infinity somewhere: render.dumps writes them as null
+        text = render.dumps(payload)
+    sys.stdout.write(text + "\n")
+
+
+def _iso(value: Optional[date]) -> Optional[str]:
+    return value.isoformat() if value is not None else None
 
 
 # -- report breaches ---------------------------------------------------------
@@ -62,7 +93,15 @@ FINDING_COLUMNS = [
 ]
 
 
+def _finding_json(f) -> dict[str, Any]:
+    return {"account": f.account, "rule": f.rule, "severity": f.severity, "since": f.since.isoformat(),
+            "days": f.days, "detail": f.detail, "weight": f.weight}
+
+
 def emit_breaches(report, *, fmt: Any, limit: Optional[int]) -> None:
+    if render.fmt_name(fmt) == "json":
+        emit_json(render.envelope(report.as_of, findings=[_finding_json(f) for f in report.findings]))
+        return
     rows = [{**f.as_dict(), "_style": f.severity} for f in report.findings]
     _emit(
         rows,
@@ -108,7 +147,28 @@ def _health_json(a) -> dict[str, Any]:
     }
 
 
+def _health_plain(a) -> dict[str, Any]:
+    """_health_json with the dates as ISO text already."""
+    return {
+        "account": a.account,
+        "motion": a.motion,
+        "stage": a.stage,
+        "score": a.score,
+        "band": a.band,
+        "owner": a.owner,
+        "findings": list(a.findings),
+        "segment": a.segment,
+        "signed_on": a.signed_on.isoformat(),
+        "ttv_day": a.ttv_day,
+        "ttv_target_days": a.ttv_target_days,
+        "first_value_on": _iso(a.first_value_on),
+    }
+
+
 def emit_health(report, *, fmt: Any, limit: Optional[int]) -> None:
+    if render.fmt_name(fmt) == "json":
+        emit_json(render.envelope(report.as_of, accounts=[_health_plain(a) for a in report.accounts]))
+        return
     rows = [{**_health_json(a), "_style": a.band} for a in report.accounts]
     _emit(
         rows,
@@ -142,6 +202,9 @@ def _ttv_cell(a) -> str:
 
 
 def emit_portfolio(report, *, fmt: Any, limit: Optional[int]) -> None:
+    if render.fmt_name(fmt) == "json":
+        emit_json(render.envelope(report.as_of, accounts=[{**_health_plain(a), "top": a.top} for a in report.accounts]))
+        return
     rows = [{**_health_json(a), "ttv": _ttv_cell(a), "top": a.top, "_style": a.band} for a in report.accounts]
     _emit(
         rows,
@@ -355,7 +418,7 @@ def _flatten(prefix: str, value: Any, out: list[tuple[str, Any]]) -> None:
 def emit_brief(b, *, fmt: Any) -> None:
     name = render.fmt_name(fmt)
     if name == "json":
-        render.emit_json(render.envelope(b.as_of, **b.as_dict()))
+        emit_json(render.envelope(b.as_of, **b.as_dict()))
     elif name == "csv":
         pairs: list[tuple[str, Any]] = []
         _flatten("", b.as_dict(), pairs)

@@ -21,7 +21,7 @@ SQLModel: it runs through ``store.reader()``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterable, Optional
 
@@ -38,7 +38,8 @@ WHERE a.signed_on <= :as_of {acct_a}
 """
 
 # Earliest date of every kind that matters, by conditional aggregation. Usage
-# readings are read by USAGE_SQL instead.
+# readings are read by LATEST_USAGE_SQL and ADOPTION_SQL instead. Led by kind, the
+# event index makes each of these rare kinds a seek, not a scan of every event.
 EVENTS_SQL = """
 SELECT e.account_id,
        MIN(CASE WHEN e.kind = 'go-live' THEN e.occurred_on END),
@@ -48,10 +49,10 @@ SELECT e.account_id,
        MIN(CASE WHEN e.kind = 'graduated' THEN e.occurred_on END),
        MIN(CASE WHEN e.kind = 'churned' THEN e.occurred_on END),
        MAX(CASE WHEN e.kind = 'sponsor-contact' THEN e.occurred_on END)
-FROM account a JOIN event e ON e.account_id = a.id
+FROM event e
 WHERE e.kind IN ('go-live', 'workflow-live', 'first-value', 'adopted', 'graduated', 'churned', 'sponsor-contact')
-  AND e.occurred_on <= :as_of {acct_a}
-GROUP BY e.account_id
+  AND e.occurred_on <= :as_of {acct_e}
+GROUP BY +e.account_id
 """
 
 # ISO weeks start on Monday; 0001-01-01 is a Monday, so the week index is
@@ -64,36 +65,44 @@ WEEK_EXPR = {
 
 # Usage readings matter only once first value is recorded (champion-only, and the
 # adoption stage comes after first value), so only those accounts' readings are read.
-# The latest reading of each ISO week (latest date, ties: the highest id), then
-# (a) the latest reading overall and (b) runs of consecutive weeks at or above
-# the adoption threshold. A run's group key is week - row_number, constant along
-# consecutive weeks.
-USAGE_SQL = """
+#
+# The latest reading (latest date, ties: the highest id): one index seek per account.
+LATEST_USAGE_SQL = """
+SELECT f.account_id, u.occurred_on, u.value
+FROM (
+  SELECT e.account_id,
+         (SELECT x.id FROM event x
+           WHERE x.kind = 'usage' AND x.account_id = e.account_id AND x.occurred_on <= :as_of
+           ORDER BY x.occurred_on DESC, x.id DESC LIMIT 1) AS uid
+  FROM event e
+  WHERE e.kind = 'first-value' AND e.occurred_on <= :as_of {acct_e}
+  GROUP BY e.account_id
+) f JOIN event u ON u.id = f.uid
+"""
+
+# Adoption by usage: the first run of `weeks` consecutive ISO weeks whose latest
+# reading (latest date, ties: the highest id) is at or above the threshold; the
+# date is that of the reading that completed the run. Read only for accounts with
+# first value and no `adopted` event (the event settles adoption on its own).
+# One pass in date order marks the latest reading of each week (the next reading
+# falls in a later week); among those at or above the threshold, a week ends a run
+# when the reading `weeks - 1` places earlier lies exactly `weeks - 1` weeks before.
+ADOPTION_SQL = """
 WITH u AS (
   SELECT e.account_id, e.occurred_on, e.value, {week} AS wk,
-         ROW_NUMBER() OVER (PARTITION BY e.account_id, {week} ORDER BY e.occurred_on DESC, e.id DESC) AS rn
-  FROM account a JOIN event e ON e.account_id = a.id
-  WHERE e.kind = 'usage' AND e.occurred_on <= :as_of {acct_a}
-    AND EXISTS (SELECT 1 FROM event f WHERE f.account_id = a.id AND f.kind = 'first-value'
-                AND f.occurred_on <= :as_of)
-), w AS (
-  SELECT account_id, wk, occurred_on, value FROM u WHERE rn = 1
-), latest AS (
-  SELECT account_id, occurred_on, value,
-         ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY wk DESC) AS r
-  FROM w
+         LEAD({week}) OVER (PARTITION BY e.account_id ORDER BY e.occurred_on, e.id) AS next_wk
+  FROM event e
+  WHERE e.kind = 'usage' AND e.occurred_on <= :as_of AND e.account_id IN (
+    SELECT f.account_id FROM event f
+     WHERE f.kind = 'first-value' AND f.occurred_on <= :as_of {acct_f}
+       AND NOT EXISTS (SELECT 1 FROM event g WHERE g.kind = 'adopted' AND g.account_id = f.account_id
+                       AND g.occurred_on <= :as_of))
 ), good AS (
-  SELECT account_id, wk, occurred_on,
-         wk - ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY wk) AS grp
-  FROM w WHERE value >= :threshold
-), runs AS (
-  SELECT account_id, occurred_on,
-         ROW_NUMBER() OVER (PARTITION BY account_id, grp ORDER BY wk) AS pos
-  FROM good
+  SELECT account_id, occurred_on, wk - LAG(wk, :span) OVER (PARTITION BY account_id ORDER BY wk) AS spread
+  FROM u
+  WHERE (next_wk IS NULL OR next_wk <> wk) AND value >= :threshold
 )
-SELECT account_id, 'latest' AS what, occurred_on, value FROM latest WHERE r = 1
-UNION ALL
-SELECT account_id, 'adopted' AS what, MIN(occurred_on), NULL FROM runs WHERE pos = :weeks GROUP BY account_id
+SELECT account_id, MIN(occurred_on) FROM good WHERE spread = :span GROUP BY account_id
 """
 
 ASSIGNMENTS_SQL = """
@@ -135,21 +144,39 @@ WHERE p.agreed_on <= :as_of {acct_p}
 ORDER BY c.plan_id, c.position, c.id
 """
 
-# The activation-to-first-value samples of the whole portfolio (for the lag of
-# ttv-at-risk when only one account's facts are read).
+# The activation-to-first-value days of the whole portfolio (for the lag of
+# ttv-at-risk when only one account's facts are read), counted by motion and days:
+# a few hundred rows, however large the portfolio. Activation is the earliest
+# go-live (self-serve: workflow-live) event or completed go-live (first-workflow)
+# milestone; one seek each, for the accounts with first value. Without an
+# activation the days are NULL, and that row is left out.
 LAG_SQL = """
-SELECT a.id, a.motion, x.kind, MIN(x.d)
-FROM account a JOIN (
-  SELECT e.account_id, e.kind, e.occurred_on AS d FROM account b JOIN event e ON e.account_id = b.id
-   WHERE e.kind IN ('go-live', 'workflow-live', 'first-value') AND e.occurred_on <= :as_of
-  UNION ALL
-  SELECT m.account_id, CASE WHEN m.kind = 'go-live' THEN 'go-live' ELSE 'workflow-live' END, m.done_on
-    FROM milestone m
-   WHERE m.kind IN ('go-live', 'first-workflow') AND m.done_on <= :as_of AND m.added_on <= :as_of
-) x ON x.account_id = a.id
-WHERE a.signed_on <= :as_of
-GROUP BY a.id, a.motion, x.kind
+SELECT motion, {days} AS days, COUNT(*)
+FROM (
+  SELECT a.motion, f.fv,
+         (SELECT MIN(z.d) FROM (
+            SELECT g.occurred_on AS d FROM event g
+             WHERE g.kind = CASE WHEN a.motion = 'self-serve' THEN 'workflow-live' ELSE 'go-live' END
+               AND g.account_id = a.id AND g.occurred_on <= :as_of
+            UNION ALL
+            SELECT m.done_on FROM milestone m
+             WHERE m.account_id = a.id
+               AND m.kind = CASE WHEN a.motion = 'self-serve' THEN 'first-workflow' ELSE 'go-live' END
+               AND m.done_on <= :as_of AND m.added_on <= :as_of
+          ) z) AS act
+  FROM (SELECT e.account_id, MIN(e.occurred_on) AS fv FROM event e
+         WHERE e.kind = 'first-value' AND e.occurred_on <= :as_of GROUP BY e.account_id) f
+  JOIN account a ON a.id = f.account_id
+  WHERE a.signed_on <= :as_of
+) s
+GROUP BY motion, days
 """
+
+# Whole days from activation to first value (both are dates).
+DAYS_EXPR = {
+    "sqlite": "CAST(julianday(fv) - julianday(act) AS INTEGER)",
+    "postgresql": "(fv - act)",
+}
 
 HANDOVERS_SQL = """
 SELECT h.account_id, h.id, h.handed_on, h.from_person, h.to_person, h.gate_passed, h.joint_call,
@@ -325,37 +352,63 @@ class Facts:
 
 def _adoption_params(config: dict[str, Any]) -> dict[str, Any]:
     adoption = config.get("adoption", {})
-    return {"threshold": adoption.get("threshold", 3), "weeks": adoption.get("weeks", 4)}
+    weeks = int(adoption.get("weeks", 4))
+    return {"threshold": adoption.get("threshold", 3), "span": max(0, weeks - 1)}
 
 
 def load_facts(
-    *, store: Store, today: date, config: dict[str, Any], account_id: int = ALL
+    *, store: Store, today: date, config: dict[str, Any], account_id: int = ALL, adoption: bool = True
 ) -> list[Facts]:
     """Facts of every account that exists at ``today`` (or of one account)."""
     with store.reader() as r:
-        return read_facts(r, as_of=today, config=config, account_id=account_id)
+        return read_facts(r, as_of=today, config=config, account_id=account_id, adoption=adoption)
+
+
+_FILTERS = ("acct_a", "acct_e", "acct_f", "acct_s", "acct_m", "acct_p", "acct_h")
 
 
 def _sql(template: str, account_id: int, **extra: str) -> str:
     """The query for the whole portfolio, or filtered to one account (so it can use the indexes)."""
     filters = {alias: (f"AND {alias[-1]}.{'id' if alias == 'acct_a' else 'account_id'} = :aid" if account_id else "")
-               for alias in ("acct_a", "acct_s", "acct_m", "acct_p", "acct_h")}
+               for alias in _FILTERS}
     return template.format(**filters, **extra)
 
 
-def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL) -> list[Facts]:
-    """The set-based pass over an open reader."""
+# Facts are built by the hundred thousand: filling the instance dict directly skips
+# the frozen dataclass's per-field __setattr__ (the values are the same).
+_FIELD_DEFAULTS = {name: f.default for name, f in Facts.__dataclass_fields__.items() if f.default is not MISSING}
+_new_facts = object.__new__
+
+
+def _facts(values: dict[str, Any]) -> Facts:
+    f = _new_facts(Facts)
+    d = f.__dict__
+    d.update(_FIELD_DEFAULTS)
+    d.update(values)
+    return f
+
+
+def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL,
+               adoption: bool = True) -> list[Facts]:
+    """The set-based pass over an open reader.
+
+    ``adoption=False`` skips adoption by usage (``usage_adopted_on`` stays None): only
+    the stage needs it, and reading it means reading the weekly usage readings."""
     p = {"as_of": as_of, "aid": account_id}
     q = lambda template, **extra: _sql(template, account_id, **extra)  # noqa: E731
     targets = config["ttv_target_days"]
+    fromiso = date.fromisoformat
+    # On SQLite dates come back as ISO text; on PostgreSQL as dates already.
+    day = (lambda v: fromiso(v) if v is not None else None) if r.dialect == "sqlite" else to_date
+
     base: dict[int, dict[str, Any]] = {}
     for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(q(ACCOUNTS_SQL), p):
-        archived = to_date(archived)
+        archived = day(archived)
         base[aid] = {
             "account_id": aid,
             "name": name,
             "external_id": ext,
-            "signed_on": to_date(signed),
+            "signed_on": day(signed),
             "motion": motion,
             "segment": segment,
             "ttv_target_days": int(target if target is not None else targets.get(motion, 90)),
@@ -366,43 +419,51 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL)
     if not base:
         return []
 
+    get = base.get
     for aid, go, wf, fv, adopted, grad, churned, contact in r.all(q(EVENTS_SQL), p):
-        b = base.get(aid)
+        b = get(aid)
         if b is None:
             continue
-        b.update(
-            go_live_on=to_date(go),
-            workflow_live_on=to_date(wf),
-            first_value_on=to_date(fv),
-            adopted_on=to_date(adopted),
-            graduated_on=to_date(grad),
-            churned_on=to_date(churned),
-            last_sponsor_contact_on=to_date(contact),
-        )
+        if go is not None:
+            b["go_live_on"] = day(go)
+        if wf is not None:
+            b["workflow_live_on"] = day(wf)
+        if fv is not None:
+            b["first_value_on"] = day(fv)
+        if adopted is not None:
+            b["adopted_on"] = day(adopted)
+        if grad is not None:
+            b["graduated_on"] = day(grad)
+        if churned is not None:
+            b["churned_on"] = day(churned)
+        if contact is not None:
+            b["last_sponsor_contact_on"] = day(contact)
 
-    usage_sql = q(USAGE_SQL, week=WEEK_EXPR[r.dialect])
-    for aid, what, on, value in r.all(usage_sql, {**p, **_adoption_params(config)}):
-        b = base.get(aid)
-        if b is None:
-            continue
-        if what == "latest":
-            b["latest_usage"], b["latest_usage_on"] = value, to_date(on)
-        else:
-            b["usage_adopted_on"] = to_date(on)
+    for aid, on, value in r.all(q(LATEST_USAGE_SQL), p):
+        b = get(aid)
+        if b is not None:
+            b["latest_usage"], b["latest_usage_on"] = value, day(on)
+
+    if adoption:
+        adoption_sql = q(ADOPTION_SQL, week=WEEK_EXPR[r.dialect])
+        for aid, on in r.all(adoption_sql, {**p, **_adoption_params(config)}):
+            b = get(aid)
+            if b is not None:
+                b["usage_adopted_on"] = day(on)
 
     assignments: dict[int, list[AssignmentFact]] = {}
     for aid, sid, role, person, start, end in r.all(q(ASSIGNMENTS_SQL), p):
-        assignments.setdefault(aid, []).append(AssignmentFact(sid, role, person, to_date(start), to_date(end)))
+        assignments.setdefault(aid, []).append(AssignmentFact(sid, role, person, day(start), day(end)))
 
     milestones: dict[int, list[MilestoneFact]] = {}
     for aid, mid, title, kind, side, baseline, added, done, due in r.all(q(MILESTONES_SQL), p):
         milestones.setdefault(aid, []).append(
-            MilestoneFact(mid, title, kind, side, to_date(baseline), to_date(due), to_date(done), to_date(added))
+            MilestoneFact(mid, title, kind, side, day(baseline), day(due), day(done), day(added))
         )
 
     slips: dict[int, list[SlipFact]] = {}
     for aid, sid, mid, title, rec, frm, to, cause, note in r.all(q(SLIPS_SQL), p):
-        slips.setdefault(aid, []).append(SlipFact(sid, mid, title, to_date(rec), to_date(frm), to_date(to), cause, note))
+        slips.setdefault(aid, []).append(SlipFact(sid, mid, title, day(rec), day(frm), day(to), cause, note))
 
     criteria: dict[int, list[str]] = {}
     for plan_id, text in r.all(q(CRITERIA_SQL), p):
@@ -416,39 +477,45 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL)
             outcome=outcome,
             sponsor=sponsor or (prev.sponsor if prev else None),
             criteria=crit or (prev.criteria if prev else ()),
-            agreed_on=to_date(agreed),
-            first_agreed_on=prev.first_agreed_on if prev else to_date(agreed),
+            agreed_on=day(agreed),
+            first_agreed_on=prev.first_agreed_on if prev else day(agreed),
         )
 
     handovers: dict[int, tuple[HandoverFact, int]] = {}
     for aid, _hid, handed, frm, to, gate, joint, promised, customised, issues in r.all(q(HANDOVERS_SQL), p):
         count = handovers[aid][1] + 1 if aid in handovers else 1
         handovers[aid] = (
-            HandoverFact(to_date(handed), frm, to, bool(gate), bool(joint), promised, customised, issues),
+            HandoverFact(day(handed), frm, to, bool(gate), bool(joint), promised, customised, issues),
             count,
         )
 
-    out = []
-    for aid, b in base.items():
-        ms = tuple(milestones.get(aid, ()))
+    for aid, ms in milestones.items():
+        b = get(aid)
+        if b is None:
+            continue
+        b["milestones"] = tuple(ms)
         # Completing a go-live / first-workflow milestone records the go-live / workflow-live.
         for kind, key in (("go-live", "go_live_on"), ("first-workflow", "workflow_live_on")):
             done = [m.done_on for m in ms if m.kind == kind and m.done_on is not None]
             if done:
                 b[key] = min([d for d in (b.get(key), *done) if d is not None])
-        ho = handovers.get(aid)
-        out.append(
-            Facts(
-                **b,
-                plan=plans.get(aid),
-                assignments=tuple(assignments.get(aid, ())),
-                milestones=ms,
-                slips=tuple(slips.get(aid, ())),
-                handover=ho[0] if ho else None,
-                handover_count=ho[1] if ho else 0,
-            )
-        )
-    return out
+    for aid, rows in assignments.items():
+        b = get(aid)
+        if b is not None:
+            b["assignments"] = tuple(rows)
+    for aid, rows in slips.items():
+        b = get(aid)
+        if b is not None:
+            b["slips"] = tuple(rows)
+    for aid, plan in plans.items():
+        b = get(aid)
+        if b is not None:
+            b["plan"] = plan
+    for aid, (ho, count) in handovers.items():
+        b = get(aid)
+        if b is not None:
+            b["handover"], b["handover_count"] = ho, count
+    return [_facts(b) for b in base.values()]
 
 
 def find_account_id(r, ref: str) -> int:
@@ -494,15 +561,13 @@ def lag_samples(facts: Iterable[Facts]) -> dict[str, list[int]]:
 
 def read_lag_samples(r, *, as_of: date) -> dict[str, list[int]]:
     """The same samples as ``lag_samples`` over the whole portfolio, without reading every fact."""
-    found: dict[int, dict[str, Any]] = {}
-    for aid, motion, kind, d in r.all(LAG_SQL, {"as_of": as_of}):
-        found.setdefault(aid, {"motion": motion})[kind] = to_date(d)
     samples: dict[str, list[int]] = {}
-    for row in found.values():
-        a = row.get("workflow-live") if row["motion"] == "self-serve" else row.get("go-live")
-        fv = row.get("first-value")
-        if a is not None and fv is not None:
-            samples.setdefault(row["motion"], []).append((fv - a).days)
+    for motion, days, count in r.all(LAG_SQL.format(days=DAYS_EXPR[r.dialect]), {"as_of": as_of}):
+        if days is None:
+            continue
+        samples.setdefault(motion, []).extend([int(days)] * int(count))
+    for vals in samples.values():
+        vals.sort()
     return samples
 
 

@@ -22,7 +22,7 @@ from handoff_cli.services.facts import (
     read_lag_samples,
 )
 from handoff_cli.services.health import Health, health, stage
-from handoff_cli.services.rules import Finding, evaluate, projected_first_value, sort_findings
+from handoff_cli.services.rules import Finding, evaluator, projected_first_value, sort_findings
 from handoff_cli.store import Store, to_date
 
 ROLES = ("implementation", "csm", "sponsor", "champion")
@@ -60,9 +60,10 @@ class Assessed:
 
 
 def _assess(facts: list[Facts], *, as_of: date, config: dict[str, Any], lag: dict[str, int]) -> list[Assessed]:
+    run = evaluator(as_of=as_of, config=config, lag=lag)
     out = []
     for f in facts:
-        found = evaluate(f, as_of=as_of, config=config, lag=lag)
+        found = run(f)
         out.append(Assessed(f, tuple(found), health(found, config), stage(f)))
     return out
 
@@ -90,7 +91,14 @@ class BreachesReport:
 
 
 def breaches_report(*, scope: Scope = Scope(), store: Store, today: date) -> BreachesReport:
-    found = [x for a in assess_portfolio(store=store, today=today) if scope.admits(a.facts) for x in a.findings]
+    """The findings of the accounts in scope. Findings do not depend on the stage, so
+    adoption by usage (the one fact only the stage needs) is not read."""
+    config = load_config()
+    with store.reader() as r:
+        facts = read_facts(r, as_of=today, config=config, adoption=False)
+    run = evaluator(as_of=today, config=config, lag=lag_by_motion(lag_samples(facts), config))
+    admits = scope.admits
+    found = [x for f in facts if admits(f) for x in run(f)]
     return BreachesReport(as_of=today, findings=tuple(sort_findings(found)))
 
 

@@ -315,22 +315,46 @@ RULE_ORDER: dict[str, int] = {rid: i for i, rid in enumerate(RULE_IDS)}
 AFTER_GRADUATION = ("premature-close",)
 
 
-def evaluate(f: Facts, *, as_of: date, config: Mapping[str, Any], lag: Mapping[str, int]) -> list[Finding]:
-    """Every finding of one account at the as-of date, in rule order."""
-    if f.inactive or f.signed_on > as_of:
-        return []
+def evaluator(*, as_of: date, config: Mapping[str, Any], lag: Mapping[str, int]) -> Callable[[Facts], list[Finding]]:
+    """``evaluate`` for many accounts: the enabled rules and their contexts are worked out
+    once, and each account runs only the rules that apply to its motion (graduated
+    accounts: only the rules that still apply after graduation)."""
     rows = config.get("rules", {})
-    out: list[Finding] = []
+    enabled = []
     for rule in RULES:
         row = rows.get(rule.id, {})
         if row.get("enabled", True) is False:
             continue
-        if rule.high_touch_only and f.self_serve:
-            continue
-        if f.graduated_on is not None and rule.id not in AFTER_GRADUATION:
-            continue
-        out.extend(rule.fn(f, RuleContext(as_of=as_of, row=row, lag=lag)))
-    return out
+        enabled.append((rule, rule.fn, RuleContext(as_of=as_of, row=row, lag=lag)))
+    high_touch = tuple((fn, ctx) for _, fn, ctx in enabled)
+    self_serve = tuple((fn, ctx) for rule, fn, ctx in enabled if not rule.high_touch_only)
+    graduated = {
+        motion: tuple((fn, ctx) for rule, fn, ctx in enabled
+                      if rule.id in AFTER_GRADUATION and not (rule.high_touch_only and motion == "self-serve"))
+        for motion in ("high-touch", "self-serve")
+    }
+
+    def run(f: Facts) -> list[Finding]:
+        if f.archived_on is not None or f.churned_on is not None or f.signed_on > as_of:
+            return []
+        ss = f.motion == "self-serve"
+        if f.graduated_on is not None:
+            rules = graduated["self-serve" if ss else "high-touch"]
+        else:
+            rules = self_serve if ss else high_touch
+        out: list[Finding] = []
+        for fn, ctx in rules:
+            found = fn(f, ctx)
+            if found:
+                out += found
+        return out
+
+    return run
+
+
+def evaluate(f: Facts, *, as_of: date, config: Mapping[str, Any], lag: Mapping[str, int]) -> list[Finding]:
+    """Every finding of one account at the as-of date, in rule order."""
+    return evaluator(as_of=as_of, config=config, lag=lag)(f)
 
 
 def sort_key(finding: Finding) -> tuple:
