@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, or_, select
 
 from handoff_cli.errors import BadInput, NotFound
 from handoff_cli.models import Account
+from handoff_cli.services.lookup import account_not_found
 
 MAX_TEXT = 200
 MAX_NOTE = 10_000
@@ -48,9 +48,4 @@ def find_account(session: Session, ref: str) -> Account:
             return acc
     if rows:
         return rows[0]
-    names = session.exec(select(Account.name).where(func.length(Account.name) > 0)).all()
-    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.6) or [
-        n for n in names if key and key in name_key(n)
-    ][:3]
-    hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else "; see `handoff account list`"
-    raise NotFound(f"no account {ref!r}{hint}")
+    raise account_not_found(ref, session.exec(select(Account.name)).all())

@@ -8,13 +8,13 @@ minus the old one (negative when pulled in). Completing a `go-live` or
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from handoff_cli.errors import BadInput, Conflict, NotFound
 from handoff_cli.services.events import EventView, record_milestone_event
+from handoff_cli.services.lookup import close_matches, lookup_account
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -152,7 +152,7 @@ def _find_milestone(session: "Session", account_id: int, account_name: str, titl
     titles = session.exec(select(Milestone.title).where(Milestone.account_id == account_id)).all()
     if not titles:
         raise NotFound(f"{account_name} has no milestones yet: add one with `handoff milestone add` or `handoff milestone template`")
-    close = difflib.get_close_matches(title, titles, n=3, cutoff=0.6) or [t for t in titles if key and key in title_key(t)][:3]
+    close = close_matches(title, titles)
     hint = f"; did you mean {', '.join(repr(t) for t in close)}?" if close else f"; see `handoff milestone list {account_name!r}`"
     raise NotFound(f"{account_name} has no milestone {title!r}{hint}")
 
@@ -270,23 +270,10 @@ def slip_milestone(
 
 
 # -- reads ---------------------------------------------------------------------
-_ACCOUNT_SQL = "SELECT id, name, name_key FROM account WHERE name_key = :key OR external_id = :ref ORDER BY id"
-
-
 def account_for_read(r: "Reader", ref: str) -> tuple[int, str]:
     """(id, name) of an account by name (case-insensitive) or external id, on the read path; the name wins."""
-    raw = (ref or "").strip()
-    key = raw.casefold()
-    rows = r.all(_ACCOUNT_SQL, {"key": key, "ref": raw})
-    for account_id, name, nkey in rows:
-        if nkey == key:
-            return account_id, name
-    if rows:
-        return rows[0][0], rows[0][1]
-    names = [n for (n,) in r.all("SELECT name FROM account ORDER BY name_key")]
-    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.6) or [n for n in names if key and key in n.casefold()][:3]
-    hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else "; see `handoff account list`"
-    raise NotFound(f"no account {ref!r}{hint}")
+    acc = lookup_account(r, ref)
+    return acc.id, acc.name
 
 
 _LIST_SQL = """

@@ -28,12 +28,12 @@ every step first, then apply them, so a failed check writes nothing.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Optional
 
 from handoff_cli.errors import BadInput, NotFound
+from handoff_cli.services.lookup import AccountRef, lookup_account  # noqa: F401  (re-exported)
 from handoff_cli.store import Reader, Store, to_date
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -257,33 +257,6 @@ def release_owner(ref: str, role: str, *, on: date, store: Store, today: date) -
 
 
 # -- reads ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AccountRef:
-    id: int
-    name: str
-    motion: str
-
-
-def lookup_account(r: Reader, ref: str) -> AccountRef:
-    """The read-path twin of ``common.find_account``: by name (ignoring case) or external id; the name wins."""
-    raw = (ref or "").strip()
-    key = raw.casefold()
-    rows = r.all(
-        "SELECT id, name, name_key, motion FROM account WHERE name_key = :key OR external_id = :ext ORDER BY id",
-        {"key": key, "ext": raw},
-    )
-    for rid, name, nkey, motion in rows:
-        if nkey == key:
-            return AccountRef(rid, name, motion)
-    if rows:
-        rid, name, _nkey, motion = rows[0]
-        return AccountRef(rid, name, motion)
-    names = [row[0] for row in r.all("SELECT name FROM account ORDER BY name_key")]
-    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.6) or [n for n in names if key and key in n.casefold()][:3]
-    hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else "; see `handoff account list`"
-    raise NotFound(f"no account {ref!r}{hint}")
 
 
 def owner_history(ref: str, *, store: Store, today: date) -> OwnerHistory:
