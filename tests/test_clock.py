@@ -28,7 +28,7 @@ def test_parse_date_accepts(text, expected):
     assert parse_date(text, today=T) == expected
 
 
-@pytest.mark.parametrize("text", ["", "2026-13-01", "2026-02-30", "soon", "+3x", "'; DROP TABLE account;--", "9" * 80])
+@pytest.mark.parametrize("text", ["", "12/01/2026", "31/12/2026", "2026-13-01", "2026-02-30", "soon", "+3x", "'; DROP TABLE account;--", "9" * 80])
 def test_parse_date_rejects_with_one_line(text):
     with pytest.raises(BadInput) as info:
         parse_date(text, today=T, what="--on")
@@ -63,3 +63,9 @@ def test_resolve_today_in_a_timezone(monkeypatch):
 def test_day_offsets_are_plain_date_arithmetic(n):
     text = f"{'+' if n >= 0 else '-'}{abs(n)}d"
     assert (parse_date(text, today=T) - T).days == n
+
+
+def test_as_of_offsets_count_from_a_pinned_today(monkeypatch):
+    monkeypatch.setenv("HANDOFF_TODAY", "2026-06-01")
+    assert resolve_today("-1d") == date(2026, 5, 31)
+    assert resolve_today("yesterday") == date(2026, 5, 31)

@@ -37,7 +37,10 @@ def resolve_today(as_of: str | None = None) -> date:
         as_of, source = os.environ.get("HANDOFF_TODAY") or None, "HANDOFF_TODAY"
     if as_of is None:
         return _real_today()
-    return parse_date(as_of, today=_real_today(), what=source)
+    # an offset in --as-of counts from HANDOFF_TODAY when that pins today
+    pinned = os.environ.get("HANDOFF_TODAY") if source == "--as-of" else None
+    base = parse_date(pinned, today=_real_today(), what="HANDOFF_TODAY") if pinned else _real_today()
+    return parse_date(as_of, today=base, what=source)
 
 
 def parse_date(text: str, *, today: date, what: str = "date") -> date:
@@ -72,7 +75,9 @@ def parse_date(text: str, *, today: date, what: str = "date") -> date:
     import pendulum
 
     try:
-        parsed = pendulum.parse(raw, strict=False)
+        # strict: ISO 8601 only. Day-first or month-first forms such as 12/01/2026
+        # are refused rather than guessed (imports have --date-format for those).
+        parsed = pendulum.parse(raw, strict=True)
     except Exception:
         raise BadInput(f"{what} {text!r} is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w") from None
     if isinstance(parsed, datetime):
