@@ -21,9 +21,11 @@ SQLModel: it runs through ``store.reader()``.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import MISSING, dataclass, field
 from datetime import date, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from handoff_cli.store import Store, to_date
 
@@ -112,12 +114,11 @@ WHERE s.start_on <= :as_of {acct_s}
 ORDER BY s.account_id, s.start_on, s.id
 """
 
+# The current due date is worked out from the slips (SLIPS_SQL): the to-date of the
+# latest slip recorded on or before the as-of date, else the baseline due date.
 MILESTONES_SQL = """
 SELECT m.account_id, m.id, m.title, m.kind, m.side, m.baseline_due_on, m.added_on,
-       CASE WHEN m.done_on <= :as_of THEN m.done_on END,
-       COALESCE((SELECT s.to_due_on FROM slip s
-                  WHERE s.milestone_id = m.id AND s.recorded_on <= :as_of
-                  ORDER BY s.recorded_on DESC, s.id DESC LIMIT 1), m.baseline_due_on)
+       CASE WHEN m.done_on <= :as_of THEN m.done_on END
 FROM milestone m
 WHERE m.added_on <= :as_of {acct_m}
 ORDER BY m.account_id, m.id
@@ -374,18 +375,31 @@ def _sql(template: str, account_id: int, **extra: str) -> str:
     return template.format(**filters, **extra)
 
 
-# Facts are built by the hundred thousand: filling the instance dict directly skips
-# the frozen dataclass's per-field __setattr__ (the values are the same).
+class _Days(dict):
+    """ISO text (SQLite) or date (PostgreSQL) -> date, parsed once per distinct value:
+    a portfolio has a few thousand distinct dates over millions of date cells."""
+
+    def __missing__(self, key: Any) -> Optional[date]:
+        value = self[key] = to_date(key)
+        return value
+
+
+# Facts are built by the hundred thousand: each one's instance dict is filled
+# directly, which skips the frozen dataclass's per-field __setattr__ (same values).
 _FIELD_DEFAULTS = {name: f.default for name, f in Facts.__dataclass_fields__.items() if f.default is not MISSING}
-_new_facts = object.__new__
 
 
-def _facts(values: dict[str, Any]) -> Facts:
-    f = _new_facts(Facts)
-    d = f.__dict__
-    d.update(_FIELD_DEFAULTS)
-    d.update(values)
-    return f
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a report builds its hundreds of thousands of
+    objects (none of which form cycles): the collector would walk them again and again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL,
@@ -394,76 +408,110 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL,
 
     ``adoption=False`` skips adoption by usage (``usage_adopted_on`` stays None): only
     the stage needs it, and reading it means reading the weekly usage readings."""
+    with gc_paused():
+        return _read_facts(r, as_of=as_of, config=config, account_id=account_id, adoption=adoption)
+
+
+def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adoption: bool) -> list[Facts]:
     p = {"as_of": as_of, "aid": account_id}
     q = lambda template, **extra: _sql(template, account_id, **extra)  # noqa: E731
     targets = config["ttv_target_days"]
-    fromiso = date.fromisoformat
-    # On SQLite dates come back as ISO text; on PostgreSQL as dates already.
-    day = (lambda v: fromiso(v) if v is not None else None) if r.dialect == "sqlite" else to_date
+    day = _Days({None: None}).__getitem__
+    new = object.__new__
+    defaults = _FIELD_DEFAULTS
 
-    base: dict[int, dict[str, Any]] = {}
+    out: list[Facts] = []
+    by_id: dict[int, dict[str, Any]] = {}  # account id -> the instance dict of its Facts
     for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(q(ACCOUNTS_SQL), p):
         archived = day(archived)
-        base[aid] = {
-            "account_id": aid,
-            "name": name,
-            "external_id": ext,
-            "signed_on": day(signed),
-            "motion": motion,
-            "segment": segment,
-            "ttv_target_days": int(target if target is not None else targets.get(motion, 90)),
-            "arr": arr,
-            "archived_on": archived if archived is not None and archived <= as_of else None,
-            "as_of": as_of,
-        }
-    if not base:
+        f = new(Facts)
+        d = f.__dict__
+        d.update(defaults)
+        d.update(
+            account_id=aid,
+            name=name,
+            external_id=ext,
+            signed_on=day(signed),
+            motion=motion,
+            segment=segment,
+            ttv_target_days=int(target if target is not None else targets.get(motion, 90)),
+            arr=arr,
+            archived_on=archived if archived is not None and archived <= as_of else None,
+            as_of=as_of,
+        )
+        by_id[aid] = d
+        out.append(f)
+    if not out:
         return []
 
-    get = base.get
+    get = by_id.get
     for aid, go, wf, fv, adopted, grad, churned, contact in r.all(q(EVENTS_SQL), p):
-        b = get(aid)
-        if b is None:
+        d = get(aid)
+        if d is None:
             continue
         if go is not None:
-            b["go_live_on"] = day(go)
+            d["go_live_on"] = day(go)
         if wf is not None:
-            b["workflow_live_on"] = day(wf)
+            d["workflow_live_on"] = day(wf)
         if fv is not None:
-            b["first_value_on"] = day(fv)
+            d["first_value_on"] = day(fv)
         if adopted is not None:
-            b["adopted_on"] = day(adopted)
+            d["adopted_on"] = day(adopted)
         if grad is not None:
-            b["graduated_on"] = day(grad)
+            d["graduated_on"] = day(grad)
         if churned is not None:
-            b["churned_on"] = day(churned)
+            d["churned_on"] = day(churned)
         if contact is not None:
-            b["last_sponsor_contact_on"] = day(contact)
+            d["last_sponsor_contact_on"] = day(contact)
 
     for aid, on, value in r.all(q(LATEST_USAGE_SQL), p):
-        b = get(aid)
-        if b is not None:
-            b["latest_usage"], b["latest_usage_on"] = value, day(on)
+        d = get(aid)
+        if d is not None:
+            d["latest_usage"], d["latest_usage_on"] = value, day(on)
 
     if adoption:
         adoption_sql = q(ADOPTION_SQL, week=WEEK_EXPR[r.dialect])
         for aid, on in r.all(adoption_sql, {**p, **_adoption_params(config)}):
-            b = get(aid)
-            if b is not None:
-                b["usage_adopted_on"] = day(on)
+            d = get(aid)
+            if d is not None:
+                d["usage_adopted_on"] = day(on)
 
     assignments: dict[int, list[AssignmentFact]] = {}
     for aid, sid, role, person, start, end in r.all(q(ASSIGNMENTS_SQL), p):
         assignments.setdefault(aid, []).append(AssignmentFact(sid, role, person, day(start), day(end)))
-
-    milestones: dict[int, list[MilestoneFact]] = {}
-    for aid, mid, title, kind, side, baseline, added, done, due in r.all(q(MILESTONES_SQL), p):
-        milestones.setdefault(aid, []).append(
-            MilestoneFact(mid, title, kind, side, day(baseline), day(due), day(done), day(added))
-        )
+    for aid, rows in assignments.items():
+        d = get(aid)
+        if d is not None:
+            d["assignments"] = tuple(rows)
 
     slips: dict[int, list[SlipFact]] = {}
+    current_due: dict[int, date] = {}  # milestone id -> to-date of its latest slip (rows come in slip order)
     for aid, sid, mid, title, rec, frm, to, cause, note in r.all(q(SLIPS_SQL), p):
-        slips.setdefault(aid, []).append(SlipFact(sid, mid, title, day(rec), day(frm), day(to), cause, note))
+        to = day(to)
+        slips.setdefault(aid, []).append(SlipFact(sid, mid, title, day(rec), day(frm), to, cause, note))
+        current_due[mid] = to
+    for aid, rows in slips.items():
+        d = get(aid)
+        if d is not None:
+            d["slips"] = tuple(rows)
+
+    milestones: dict[int, list[MilestoneFact]] = {}
+    due_of = current_due.get
+    for aid, mid, title, kind, side, baseline, added, done, in r.all(q(MILESTONES_SQL), p):
+        baseline = day(baseline)
+        milestones.setdefault(aid, []).append(
+            MilestoneFact(mid, title, kind, side, baseline, due_of(mid, baseline), day(done), day(added))
+        )
+    for aid, ms in milestones.items():
+        d = get(aid)
+        if d is None:
+            continue
+        d["milestones"] = tuple(ms)
+        # Completing a go-live / first-workflow milestone records the go-live / workflow-live.
+        for kind, key in (("go-live", "go_live_on"), ("first-workflow", "workflow_live_on")):
+            done = [m.done_on for m in ms if m.kind == kind and m.done_on is not None]
+            if done:
+                d[key] = min([x for x in (d[key], *done) if x is not None])
 
     criteria: dict[int, list[str]] = {}
     for plan_id, text in r.all(q(CRITERIA_SQL), p):
@@ -480,6 +528,10 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL,
             agreed_on=day(agreed),
             first_agreed_on=prev.first_agreed_on if prev else day(agreed),
         )
+    for aid, plan in plans.items():
+        d = get(aid)
+        if d is not None:
+            d["plan"] = plan
 
     handovers: dict[int, tuple[HandoverFact, int]] = {}
     for aid, _hid, handed, frm, to, gate, joint, promised, customised, issues in r.all(q(HANDOVERS_SQL), p):
@@ -488,34 +540,11 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL,
             HandoverFact(day(handed), frm, to, bool(gate), bool(joint), promised, customised, issues),
             count,
         )
-
-    for aid, ms in milestones.items():
-        b = get(aid)
-        if b is None:
-            continue
-        b["milestones"] = tuple(ms)
-        # Completing a go-live / first-workflow milestone records the go-live / workflow-live.
-        for kind, key in (("go-live", "go_live_on"), ("first-workflow", "workflow_live_on")):
-            done = [m.done_on for m in ms if m.kind == kind and m.done_on is not None]
-            if done:
-                b[key] = min([d for d in (b.get(key), *done) if d is not None])
-    for aid, rows in assignments.items():
-        b = get(aid)
-        if b is not None:
-            b["assignments"] = tuple(rows)
-    for aid, rows in slips.items():
-        b = get(aid)
-        if b is not None:
-            b["slips"] = tuple(rows)
-    for aid, plan in plans.items():
-        b = get(aid)
-        if b is not None:
-            b["plan"] = plan
     for aid, (ho, count) in handovers.items():
-        b = get(aid)
-        if b is not None:
-            b["handover"], b["handover_count"] = ho, count
-    return [_facts(b) for b in base.values()]
+        d = get(aid)
+        if d is not None:
+            d["handover"], d["handover_count"] = ho, count
+    return out
 
 
 def find_account_id(r, ref: str) -> int:

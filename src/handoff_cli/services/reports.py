@@ -16,6 +16,7 @@ from handoff_cli.services.facts import (
     ALL,
     Facts,
     find_account_id,
+    gc_paused,
     lag_by_motion,
     lag_samples,
     read_facts,
@@ -62,9 +63,10 @@ class Assessed:
 def _assess(facts: list[Facts], *, as_of: date, config: dict[str, Any], lag: dict[str, int]) -> list[Assessed]:
     run = evaluator(as_of=as_of, config=config, lag=lag)
     out = []
-    for f in facts:
-        found = run(f)
-        out.append(Assessed(f, tuple(found), health(found, config), stage(f)))
+    with gc_paused():
+        for f in facts:
+            found = run(f)
+            out.append(Assessed(f, tuple(found), health(found, config), stage(f)))
     return out
 
 
@@ -98,8 +100,9 @@ def breaches_report(*, scope: Scope = Scope(), store: Store, today: date) -> Bre
         facts = read_facts(r, as_of=today, config=config, adoption=False)
     run = evaluator(as_of=today, config=config, lag=lag_by_motion(lag_samples(facts), config))
     admits = scope.admits
-    found = [x for f in facts if admits(f) for x in run(f)]
-    return BreachesReport(as_of=today, findings=tuple(sort_findings(found)))
+    with gc_paused():
+        found = [x for f in facts if admits(f) for x in run(f)]
+        return BreachesReport(as_of=today, findings=tuple(sort_findings(found)))
 
 
 # -- report health / status (portfolio) --------------------------------------

@@ -285,29 +285,42 @@ def champion_only(f: Facts, ctx: RuleContext) -> list[Finding]:
                      "usage has not spread past the champion")]
 
 
+# Facts a rule cannot fire without (bits of Rule.needs). A shortcut for portfolios of
+# a hundred thousand accounts: the evaluator skips a rule whose needs an account
+# lacks; the rule itself still checks everything.
+NEEDS_NO_FIRST_VALUE = 1
+NEEDS_FIRST_VALUE = 2
+NEEDS_MILESTONES = 4
+NEEDS_ASSIGNMENTS = 8
+NEEDS_HANDOVER = 16
+NEEDS_USAGE = 32
+NEEDS_GRADUATED = 64
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
     fn: RuleFn
     # self-serve accounts have no implementation workstream, seam or success plan call
     high_touch_only: bool = False
+    needs: int = 0  # NEEDS_* bits: the rule never fires without these facts
 
 
 # In the order of the PRODUCT.md table: the order findings sort in.
 RULES: tuple[Rule, ...] = (
-    Rule("ttv-breach", ttv_breach),
-    Rule("ttv-at-risk", ttv_at_risk),
+    Rule("ttv-breach", ttv_breach, needs=NEEDS_NO_FIRST_VALUE),
+    Rule("ttv-at-risk", ttv_at_risk, needs=NEEDS_NO_FIRST_VALUE),
     Rule("ownerless", ownerless, high_touch_only=True),
-    Rule("stalled", stalled),
-    Rule("premature-close", premature_close),
+    Rule("stalled", stalled, needs=NEEDS_NO_FIRST_VALUE),
+    Rule("premature-close", premature_close, needs=NEEDS_GRADUATED | NEEDS_NO_FIRST_VALUE),
     Rule("no-success-plan", no_success_plan, high_touch_only=True),
     Rule("no-exec-sponsor", no_exec_sponsor, high_touch_only=True),
-    Rule("sponsor-change", sponsor_change),
-    Rule("milestone-overdue", milestone_overdue),
-    Rule("config-gate-handover", config_gate_handover, high_touch_only=True),
-    Rule("cold-handover", cold_handover, high_touch_only=True),
-    Rule("scope-creep", scope_creep),
-    Rule("champion-only", champion_only),
+    Rule("sponsor-change", sponsor_change, needs=NEEDS_ASSIGNMENTS),
+    Rule("milestone-overdue", milestone_overdue, needs=NEEDS_MILESTONES),
+    Rule("config-gate-handover", config_gate_handover, high_touch_only=True, needs=NEEDS_HANDOVER),
+    Rule("cold-handover", cold_handover, high_touch_only=True, needs=NEEDS_HANDOVER),
+    Rule("scope-creep", scope_creep, needs=NEEDS_MILESTONES),
+    Rule("champion-only", champion_only, needs=NEEDS_FIRST_VALUE | NEEDS_USAGE),
 )
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
 RULE_ORDER: dict[str, int] = {rid: i for i, rid in enumerate(RULE_IDS)}
@@ -317,19 +330,20 @@ AFTER_GRADUATION = ("premature-close",)
 
 def evaluator(*, as_of: date, config: Mapping[str, Any], lag: Mapping[str, int]) -> Callable[[Facts], list[Finding]]:
     """``evaluate`` for many accounts: the enabled rules and their contexts are worked out
-    once, and each account runs only the rules that apply to its motion (graduated
-    accounts: only the rules that still apply after graduation)."""
+    once, and each account runs only the rules that apply to it: those of its motion
+    (graduated accounts: only the rules that still apply after graduation) whose
+    needed facts it has."""
     rows = config.get("rules", {})
     enabled = []
     for rule in RULES:
         row = rows.get(rule.id, {})
         if row.get("enabled", True) is False:
             continue
-        enabled.append((rule, rule.fn, RuleContext(as_of=as_of, row=row, lag=lag)))
-    high_touch = tuple((fn, ctx) for _, fn, ctx in enabled)
-    self_serve = tuple((fn, ctx) for rule, fn, ctx in enabled if not rule.high_touch_only)
+        enabled.append((rule, (rule.needs, rule.fn, RuleContext(as_of=as_of, row=row, lag=lag))))
+    high_touch = tuple(x for _, x in enabled)
+    self_serve = tuple(x for rule, x in enabled if not rule.high_touch_only)
     graduated = {
-        motion: tuple((fn, ctx) for rule, fn, ctx in enabled
+        motion: tuple(x for rule, x in enabled
                       if rule.id in AFTER_GRADUATION and not (rule.high_touch_only and motion == "self-serve"))
         for motion in ("high-touch", "self-serve")
     }
@@ -340,10 +354,24 @@ def evaluator(*, as_of: date, config: Mapping[str, Any], lag: Mapping[str, int])
         ss = f.motion == "self-serve"
         if f.graduated_on is not None:
             rules = graduated["self-serve" if ss else "high-touch"]
+            has = NEEDS_GRADUATED
         else:
             rules = self_serve if ss else high_touch
+            has = 0
+        has |= NEEDS_NO_FIRST_VALUE if f.first_value_on is None else NEEDS_FIRST_VALUE
+        if f.milestones:
+            has |= NEEDS_MILESTONES
+        if f.assignments:
+            has |= NEEDS_ASSIGNMENTS
+        if f.handover is not None:
+            has |= NEEDS_HANDOVER
+        if f.latest_usage is not None:
+            has |= NEEDS_USAGE
+        missing = ~has
         out: list[Finding] = []
-        for fn, ctx in rules:
+        for needs, fn, ctx in rules:
+            if needs & missing:
+                continue
             found = fn(f, ctx)
             if found:
                 out += found
