@@ -39,22 +39,26 @@ FROM account a
 WHERE a.signed_on <= :as_of {acct_a}
 """
 
-# Earliest date of every kind that matters, by conditional aggregation. Usage
-# readings are read by LATEST_USAGE_SQL and ADOPTION_SQL instead. Led by kind, the
-# event index makes each of these rare kinds a seek, not a scan of every event.
+# The dated milestones of the value ledger. Usage readings are read by
+# LATEST_USAGE_SQL and ADOPTION_SQL instead. Led by kind, the event index makes
+# each of these rare kinds a seek, not a scan of every event, and gives the rows
+# in this order without sorting: the first row of an account and kind is the
+# earliest, the last the latest.
+EVENT_KINDS = {
+    "go-live": "go_live_on",
+    "workflow-live": "workflow_live_on",
+    "first-value": "first_value_on",
+    "adopted": "adopted_on",
+    "graduated": "graduated_on",
+    "churned": "churned_on",
+    "sponsor-contact": "last_sponsor_contact_on",  # the latest counts
+}
 EVENTS_SQL = """
-SELECT e.account_id,
-       MIN(CASE WHEN e.kind = 'go-live' THEN e.occurred_on END),
-       MIN(CASE WHEN e.kind = 'workflow-live' THEN e.occurred_on END),
-       MIN(CASE WHEN e.kind = 'first-value' THEN e.occurred_on END),
-       MIN(CASE WHEN e.kind = 'adopted' THEN e.occurred_on END),
-       MIN(CASE WHEN e.kind = 'graduated' THEN e.occurred_on END),
-       MIN(CASE WHEN e.kind = 'churned' THEN e.occurred_on END),
-       MAX(CASE WHEN e.kind = 'sponsor-contact' THEN e.occurred_on END)
+SELECT e.account_id, e.kind, e.occurred_on
 FROM event e
 WHERE e.kind IN ('go-live', 'workflow-live', 'first-value', 'adopted', 'graduated', 'churned', 'sponsor-contact')
   AND e.occurred_on <= :as_of {acct_e}
-GROUP BY +e.account_id
+ORDER BY e.kind, e.account_id, e.occurred_on
 """
 
 # ISO weeks start on Monday; 0001-01-01 is a Monday, so the week index is
@@ -121,7 +125,6 @@ SELECT m.account_id, m.id, m.title, m.kind, m.side, m.baseline_due_on, m.added_o
        CASE WHEN m.done_on <= :as_of THEN m.done_on END
 FROM milestone m
 WHERE m.added_on <= :as_of {acct_m}
-ORDER BY m.account_id, m.id
 """
 
 SLIPS_SQL = """
@@ -375,6 +378,10 @@ def _sql(template: str, account_id: int, **extra: str) -> str:
     return template.format(**filters, **extra)
 
 
+def _by_id(row: Any) -> int:
+    return row.id
+
+
 class _Days(dict):
     """ISO text (SQLite) or date (PostgreSQL) -> date, parsed once per distinct value:
     a portfolio has a few thousand distinct dates over millions of date cells."""
@@ -445,24 +452,14 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
         return []
 
     get = by_id.get
-    for aid, go, wf, fv, adopted, grad, churned, contact in r.all(q(EVENTS_SQL), p):
+    kinds = EVENT_KINDS
+    for aid, kind, on in r.all(q(EVENTS_SQL), p):
         d = get(aid)
         if d is None:
             continue
-        if go is not None:
-            d["go_live_on"] = day(go)
-        if wf is not None:
-            d["workflow_live_on"] = day(wf)
-        if fv is not None:
-            d["first_value_on"] = day(fv)
-        if adopted is not None:
-            d["adopted_on"] = day(adopted)
-        if grad is not None:
-            d["graduated_on"] = day(grad)
-        if churned is not None:
-            d["churned_on"] = day(churned)
-        if contact is not None:
-            d["last_sponsor_contact_on"] = day(contact)
+        key = kinds[kind]
+        if d[key] is None or kind == "sponsor-contact":  # earliest first; the latest contact last
+            d[key] = day(on)
 
     for aid, on, value in r.all(q(LATEST_USAGE_SQL), p):
         d = get(aid)
@@ -506,6 +503,7 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
         d = get(aid)
         if d is None:
             continue
+        ms.sort(key=_by_id)
         d["milestones"] = tuple(ms)
         # Completing a go-live / first-workflow milestone records the go-live / workflow-live.
         for kind, key in (("go-live", "go_live_on"), ("first-workflow", "workflow_live_on")):
