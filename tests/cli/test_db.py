@@ -9,6 +9,8 @@ import threading
 
 import pytest
 
+from handoff_cli import SCHEMA_HEAD
+
 BASE = {"schema_version": 1, "as_of": "2026-06-01"}
 
 
@@ -24,7 +26,7 @@ def test_check_passes_on_a_healthy_store(handoff):
         "checks": [
             {"check": "integrity", "status": "ok", "detail": "no problems found"},
             {"check": "foreign keys", "status": "ok", "detail": "every reference resolves"},
-            {"check": "schema", "status": "ok", "detail": "at revision 0001, the head"},
+            {"check": "schema", "status": "ok", "detail": f"at revision {SCHEMA_HEAD}, the head"},
         ],
     }
     result = handoff.ok("db", "check")
@@ -32,7 +34,7 @@ def test_check_passes_on_a_healthy_store(handoff):
         "Check         Status  Detail",
         "integrity     ok      no problems found",
         "foreign keys  ok      every reference resolves",
-        "schema        ok      at revision 0001, the head",
+        f"schema        ok      at revision {SCHEMA_HEAD}, the head",
     ]
 
 
@@ -61,7 +63,7 @@ def test_check_finds_a_schema_behind_head(handoff, db_path):
     result = handoff("db", "check")
     assert result.exit_code == 1
     assert checks(result) == [("integrity", "ok"), ("foreign keys", "ok"), ("schema", "failed")]
-    assert "at revision 0000, head is 0001: run `handoff db upgrade`" in result.stdout
+    assert f"at revision 0000, head is {SCHEMA_HEAD}: run `handoff db upgrade`" in result.stdout
     # checking did not upgrade it
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0000",)
@@ -168,7 +170,7 @@ def test_check_on_postgresql_skips_the_sqlite_pragmas(handoff):
     assert handoff.json("db", "check")["checks"] == [
         {"check": "integrity", "status": "skipped", "detail": "PostgreSQL: SQLite's integrity_check does not apply"},
         {"check": "foreign keys", "status": "skipped", "detail": "PostgreSQL: foreign keys are enforced by the server"},
-        {"check": "schema", "status": "ok", "detail": "at revision 0001, the head"},
+        {"check": "schema", "status": "ok", "detail": f"at revision {SCHEMA_HEAD}, the head"},
     ]
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from handoff_cli import SCHEMA_HEAD
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -391,7 +393,7 @@ def test_export_restore_export_is_identical(handoff, tmp_path, monkeypatch):
     header = json.loads(first.splitlines()[0])
     assert header == {
         "format": "handoff-export",
-        "schema": "0001",
+        "schema": SCHEMA_HEAD,
         "tables": ["account", "assignment", "milestone", "slip", "success_plan", "plan_criterion", "event", "handover"],
         "version": 1,
     }
