@@ -34,7 +34,12 @@ def clean_text(value: str | None, what: str, *, required: bool = True, max_len: 
 
 
 def name_key(name: str) -> str:
-    return name.casefold()
+    """The case-insensitive key of a name. Case folding can lengthen a name
+    ('ß' -> 'ss'), so the key is checked against the column's length too."""
+    key = name.casefold()
+    if len(key) > MAX_TEXT:
+        raise BadInput(f"name is too long once case is ignored ({len(key)} characters; at most {MAX_TEXT})")
+    return key
 
 
 def find_account(session: Session, ref: str) -> Account:

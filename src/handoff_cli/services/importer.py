@@ -306,10 +306,13 @@ def parse_amount(text: str, what: str = "amount") -> Optional[float]:
 
 
 def _text(value: str, what: str, *, required: bool = False, max_len: int = MAX_TEXT) -> Optional[str]:
-    from handoff_cli.services.common import clean_text
+    from handoff_cli.services.common import clean_text, name_key
 
     try:
-        return clean_text(value, what, required=required, max_len=max_len)
+        text = clean_text(value, what, required=required, max_len=max_len)
+        if text and what.endswith("name"):
+            name_key(text)  # the case-insensitive key must fit too
+        return text
     except BadInput as exc:
         raise _RowError(str(exc)) from None
 
