@@ -253,6 +253,7 @@ def test_reads_load_no_orm_on_sqlite(tmp_path):
 def test_a_name_whose_case_folded_key_is_too_long_is_refused_on_every_backend(handoff, dump):
     # 150 x 'ß' is 150 characters, but its case-insensitive key 'ss' x 150 is 300: the
     # key column holds 200, so the name is refused up front (PostgreSQL would refuse the row).
+    handoff.ok("init")
     before = dump()
     result = handoff("account", "add", "ß" * 150, "--signed", "2026-01-01")
     assert result.exit_code == 2
