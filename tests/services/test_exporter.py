@@ -9,6 +9,8 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+
+from handoff_cli import SCHEMA_HEAD
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +81,20 @@ def test_restore_of_a_newer_schema_is_refused(tmp_path):
     f.write_text('{"format":"handoff-export","schema":"9999","tables":[],"version":1}\n')
     with pytest.raises(BadInput, match="exported at schema '9999'"):
         restore_store(f, store=new_store(tmp_path), today=TODAY)
+
+
+def test_an_export_from_schema_0001_restores(tmp_path):
+    # 0002 only added an index: a file written by a 0001 handoff has the same rows
+    src = new_store(tmp_path)
+    add_account("Alpha", signed_on=date(2026, 1, 1), store=src, today=TODAY)
+    text = export_text(src)
+    header, rest = text.split("\n", 1)
+    old = tmp_path / "old.jsonl"
+    old.write_text(header.replace(f'"schema":"{SCHEMA_HEAD}"', '"schema":"0001"') + "\n" + rest)
+    assert '"schema":"0001"' in old.read_text()
+    dst = new_store(tmp_path)
+    restore_store(old, store=dst, today=TODAY)
+    assert export_text(dst) == text
 
 
 def test_a_bad_line_restores_nothing(tmp_path):

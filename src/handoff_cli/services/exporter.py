@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from handoff_cli import SCHEMA_HEAD
+
+# Schema revisions whose tables and columns are those of the head (0002 only
+# added an index), so their exports restore as they are. A revision that changes
+# columns starts a new set.
+SAME_ROWS_AS_HEAD = frozenset({"0001", "0002"})
 from handoff_cli.errors import BadInput
 from handoff_cli.store import Store
 
@@ -180,10 +185,10 @@ def restore_store(path: Path, *, store: Store, today: date) -> ExportInfo:
     _, header = first
     if header.get("format") != FORMAT or header.get("version") != VERSION:
         raise BadInput(f"{path} is not a handoff export (its first line should name format {FORMAT!r} version {VERSION})")
-    if header.get("schema") != SCHEMA_HEAD:
+    if header.get("schema") not in SAME_ROWS_AS_HEAD:
         raise BadInput(
-            f"{path} was exported at schema {header.get('schema')!r}; this handoff restores schema {SCHEMA_HEAD}: "
-            "use the handoff version that wrote it"
+            f"{path} was exported at schema {header.get('schema')!r}; this handoff restores schema "
+            f"{', '.join(sorted(SAME_ROWS_AS_HEAD))}: use the handoff version that wrote it"
         )
     tables = {t.name: t for t in _tables()}
     kinds = {name: {c.name: _IN[_kind(c)] for c in t.columns} for name, t in tables.items()}
