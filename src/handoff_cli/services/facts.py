@@ -38,6 +38,12 @@ SELECT a.id, a.name, a.external_id, a.signed_on, a.motion, a.segment, a.ttv_targ
 FROM account a
 WHERE a.signed_on <= :as_of {acct_a}
 """
+# The same rows without what no rule reads (the external id and the ARR stay None).
+ACCOUNTS_RULES_SQL = """
+SELECT a.id, a.name, NULL, a.signed_on, a.motion, a.segment, a.ttv_target_days, NULL, a.archived_on
+FROM account a
+WHERE a.signed_on <= :as_of {acct_a}
+"""
 
 # The dated milestones of the value ledger. Usage readings are read by
 # LATEST_USAGE_SQL and ADOPTION_SQL instead. Led by kind, the event index makes
@@ -57,6 +63,14 @@ EVENTS_SQL = """
 SELECT e.account_id, e.kind, e.occurred_on
 FROM event e
 WHERE e.kind IN ('go-live', 'workflow-live', 'first-value', 'adopted', 'graduated', 'churned', 'sponsor-contact')
+  AND e.occurred_on <= :as_of {acct_e}
+ORDER BY e.kind, e.account_id, e.occurred_on
+"""
+# The kinds the rules read (`adopted` and the sponsor contact only feed the stage and the brief).
+EVENTS_RULES_SQL = """
+SELECT e.account_id, e.kind, e.occurred_on
+FROM event e
+WHERE e.kind IN ('go-live', 'workflow-live', 'first-value', 'graduated', 'churned')
   AND e.occurred_on <= :as_of {acct_e}
 ORDER BY e.kind, e.account_id, e.occurred_on
 """
@@ -81,10 +95,13 @@ FROM (
            WHERE x.kind = 'usage' AND x.account_id = e.account_id AND x.occurred_on <= :as_of
            ORDER BY x.occurred_on DESC, x.id DESC LIMIT 1) AS uid
   FROM event e
-  WHERE e.kind = 'first-value' AND e.occurred_on <= :as_of {acct_e}
+  WHERE e.kind = 'first-value' AND e.occurred_on <= :as_of {fv_before} {acct_e}
   GROUP BY e.account_id
 ) f JOIN event u ON u.id = f.uid
 """
+# For the rules alone: champion-only reads the latest reading only when first value
+# (the earliest first-value event) came more than its `days` before the as-of date.
+FV_BEFORE = "AND e.occurred_on < :fv_before"
 
 # Adoption by usage: the first run of `weeks` consecutive ISO weeks whose latest
 # reading (latest date, ties: the highest id) is at or above the threshold; the
@@ -184,11 +201,13 @@ DAYS_EXPR = {
 
 HANDOVERS_SQL = """
 SELECT h.account_id, h.id, h.handed_on, h.from_person, h.to_person, h.gate_passed, h.joint_call,
-       h.promised, h.customised, h.open_issues
+       {context}
 FROM handover h
 WHERE h.handed_on <= :as_of {acct_h}
 ORDER BY h.account_id, h.handed_on, h.id
 """
+HANDOVER_CONTEXT = "h.promised, h.customised, h.open_issues"
+NO_HANDOVER_CONTEXT = "NULL, NULL, NULL"  # the rules never read the context texts
 
 
 # -- the facts ---------------------------------------------------------------
@@ -410,16 +429,22 @@ def gc_paused() -> Iterator[None]:
 
 
 def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL,
-               adoption: bool = True) -> list[Facts]:
+               adoption: bool = True, rules_only: bool = False) -> list[Facts]:
     """The set-based pass over an open reader.
 
     ``adoption=False`` skips adoption by usage (``usage_adopted_on`` stays None): only
-    the stage needs it, and reading it means reading the weekly usage readings."""
+    the stage needs it, and reading it means reading the weekly usage readings.
+    ``rules_only=True`` reads only the facts the rules use, for the findings alone: no
+    adoption, no ``adopted`` event, sponsor contact, external id, ARR, plan criteria or
+    handover context texts (they stay at their empty defaults), and the latest usage
+    reading only of accounts whose first value is old enough for champion-only."""
     with gc_paused():
-        return _read_facts(r, as_of=as_of, config=config, account_id=account_id, adoption=adoption)
+        return _read_facts(r, as_of=as_of, config=config, account_id=account_id,
+                           adoption=adoption and not rules_only, rules_only=rules_only)
 
 
-def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adoption: bool) -> list[Facts]:
+def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adoption: bool,
+                rules_only: bool = False) -> list[Facts]:
     p = {"as_of": as_of, "aid": account_id}
     q = lambda template, **extra: _sql(template, account_id, **extra)  # noqa: E731
     targets = config["ttv_target_days"]
@@ -429,7 +454,7 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
 
     out: list[Facts] = []
     by_id: dict[int, dict[str, Any]] = {}  # account id -> the instance dict of its Facts
-    for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(q(ACCOUNTS_SQL), p):
+    for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(q(ACCOUNTS_RULES_SQL if rules_only else ACCOUNTS_SQL), p):
         archived = day(archived)
         f = new(Facts)
         d = f.__dict__
@@ -453,7 +478,7 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
 
     get = by_id.get
     kinds = EVENT_KINDS
-    for aid, kind, on in r.all(q(EVENTS_SQL), p):
+    for aid, kind, on in r.all(q(EVENTS_RULES_SQL if rules_only else EVENTS_SQL), p):
         d = get(aid)
         if d is None:
             continue
@@ -461,7 +486,14 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
         if d[key] is None or kind == "sponsor-contact":  # earliest first; the latest contact last
             d[key] = day(on)
 
-    for aid, on, value in r.all(q(LATEST_USAGE_SQL), p):
+    if not rules_only:
+        usage = r.all(q(LATEST_USAGE_SQL, fv_before=""), p)
+    else:
+        champion = config.get("rules", {}).get("champion-only", {})
+        usage = () if champion.get("enabled", True) is False else r.all(
+            q(LATEST_USAGE_SQL, fv_before=FV_BEFORE),
+            {**p, "fv_before": as_of - timedelta(days=int(champion.get("days", 30)))})
+    for aid, on, value in usage:
         d = get(aid)
         if d is not None:
             d["latest_usage"], d["latest_usage_on"] = value, day(on)
@@ -512,7 +544,7 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
                 d[key] = min([x for x in (d[key], *done) if x is not None])
 
     criteria: dict[int, list[str]] = {}
-    for plan_id, text in r.all(q(CRITERIA_SQL), p):
+    for plan_id, text in (() if rules_only else r.all(q(CRITERIA_SQL), p)):
         criteria.setdefault(plan_id, []).append(text)
     plans: dict[int, PlanFact] = {}
     for aid, pid, version, outcome, sponsor, agreed in r.all(q(PLANS_SQL), p):
@@ -532,7 +564,8 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
             d["plan"] = plan
 
     handovers: dict[int, tuple[HandoverFact, int]] = {}
-    for aid, _hid, handed, frm, to, gate, joint, promised, customised, issues in r.all(q(HANDOVERS_SQL), p):
+    for aid, _hid, handed, frm, to, gate, joint, promised, customised, issues in r.all(
+            q(HANDOVERS_SQL, context=NO_HANDOVER_CONTEXT if rules_only else HANDOVER_CONTEXT), p):
         count = handovers[aid][1] + 1 if aid in handovers else 1
         handovers[aid] = (
             HandoverFact(day(handed), frm, to, bool(gate), bool(joint), promised, customised, issues),

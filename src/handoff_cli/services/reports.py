@@ -97,7 +97,7 @@ def breaches_report(*, scope: Scope = Scope(), store: Store, today: date) -> Bre
     adoption by usage (the one fact only the stage needs) is not read."""
     config = load_config()
     with store.reader() as r:
-        facts = read_facts(r, as_of=today, config=config, adoption=False)
+        facts = read_facts(r, as_of=today, config=config, rules_only=True)
     run = evaluator(as_of=today, config=config, lag=lag_by_motion(lag_samples(facts), config))
     admits = scope.admits
     with gc_paused():
