@@ -143,6 +143,19 @@ SELECT m.account_id, m.id, m.title, m.kind, m.side, m.baseline_due_on, m.added_o
 FROM milestone m
 WHERE m.added_on <= :as_of {acct_m}
 """
+# For the rules alone, the milestones done by the as-of date are read only where a rule
+# looks at them: go-live and first-workflow ones (they record the go-live / workflow-live)
+# and every milestone of an account without a go-live event (scope-creep counts the
+# milestones added after the first one was done, until go-live). The rest only feed the
+# brief and the timeline.
+MILESTONES_RULES_SQL = """
+SELECT m.account_id, m.id, m.title, m.kind, m.side, m.baseline_due_on, m.added_on,
+       CASE WHEN m.done_on <= :as_of THEN m.done_on END
+FROM milestone m
+WHERE m.added_on <= :as_of {acct_m}
+  AND (m.done_on IS NULL OR m.done_on > :as_of OR m.kind IN ('go-live', 'first-workflow')
+       OR m.account_id NOT IN (SELECT g.account_id FROM event g WHERE g.kind = 'go-live' AND g.occurred_on <= :as_of))
+"""
 
 SLIPS_SQL = """
 SELECT m.account_id, s.id, m.id, m.title, s.recorded_on, s.from_due_on, s.to_due_on, s.cause, s.note
@@ -352,10 +365,12 @@ class Facts:
 
     def holder(self, role: str) -> Optional[str]:
         """Who holds the role at the as-of date (the latest start wins)."""
-        held = [a for a in self.assignments if a.role == role and a.held_at(self.as_of)]
-        if not held:
-            return None
-        return max(held, key=lambda a: (a.start_on, a.id)).person
+        as_of, best = self.as_of, None
+        for a in self.assignments:
+            if a.role == role and a.start_on <= as_of and (a.end_on is None or a.end_on > as_of):
+                if best is None or (a.start_on, a.id) > (best.start_on, best.id):
+                    best = a
+        return None if best is None else best.person
 
     def holders(self, role: str) -> list[str]:
         return [a.person for a in self.assignments if a.role == role and a.held_at(self.as_of)]
@@ -436,8 +451,9 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL,
     the stage needs it, and reading it means reading the weekly usage readings.
     ``rules_only=True`` reads only the facts the rules use, for the findings alone: no
     adoption, no ``adopted`` event, sponsor contact, external id, ARR, plan criteria or
-    handover context texts (they stay at their empty defaults), and the latest usage
-    reading only of accounts whose first value is old enough for champion-only."""
+    handover context texts (they stay at their empty defaults), the latest usage
+    reading only of accounts whose first value is old enough for champion-only, and
+    done milestones only where a rule looks at them (MILESTONES_RULES_SQL)."""
     with gc_paused():
         return _read_facts(r, as_of=as_of, config=config, account_id=account_id,
                            adoption=adoption and not rules_only, rules_only=rules_only)
@@ -454,25 +470,26 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
 
     out: list[Facts] = []
     by_id: dict[int, dict[str, Any]] = {}  # account id -> the instance dict of its Facts
+    set_dict = object.__setattr__
+    append = out.append
     for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(q(ACCOUNTS_RULES_SQL if rules_only else ACCOUNTS_SQL), p):
         archived = day(archived)
+        d = by_id[aid] = {
+            **defaults,
+            "account_id": aid,
+            "name": name,
+            "external_id": ext,
+            "signed_on": day(signed),
+            "motion": motion,
+            "segment": segment,
+            "ttv_target_days": int(target if target is not None else targets.get(motion, 90)),
+            "arr": arr,
+            "archived_on": archived if archived is not None and archived <= as_of else None,
+            "as_of": as_of,
+        }
         f = new(Facts)
-        d = f.__dict__
-        d.update(defaults)
-        d.update(
-            account_id=aid,
-            name=name,
-            external_id=ext,
-            signed_on=day(signed),
-            motion=motion,
-            segment=segment,
-            ttv_target_days=int(target if target is not None else targets.get(motion, 90)),
-            arr=arr,
-            archived_on=archived if archived is not None and archived <= as_of else None,
-            as_of=as_of,
-        )
-        by_id[aid] = d
-        out.append(f)
+        set_dict(f, "__dict__", d)
+        append(f)
     if not out:
         return []
 
@@ -526,11 +543,12 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
 
     milestones: dict[int, list[MilestoneFact]] = {}
     due_of = current_due.get
-    for aid, mid, title, kind, side, baseline, added, done, in r.all(q(MILESTONES_SQL), p):
+    for aid, mid, title, kind, side, baseline, added, done, in r.all(q(MILESTONES_RULES_SQL if rules_only else MILESTONES_SQL), p):
         baseline = day(baseline)
-        milestones.setdefault(aid, []).append(
-            MilestoneFact(mid, title, kind, side, baseline, due_of(mid, baseline), day(done), day(added))
-        )
+        m = new(MilestoneFact)  # as MilestoneFact(...) would, without the per-field __setattr__
+        set_dict(m, "__dict__", {"id": mid, "title": title, "kind": kind, "side": side, "baseline_due_on": baseline,
+                                 "due_on": due_of(mid, baseline), "done_on": day(done), "added_on": day(added)})
+        milestones.setdefault(aid, []).append(m)
     for aid, ms in milestones.items():
         d = get(aid)
         if d is None:
