@@ -49,17 +49,26 @@ class RuleContext:
 RuleFn = Callable[[Facts, RuleContext], list[Finding]]
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 def _finding(f: Facts, ctx: RuleContext, rule: str, since: date, detail: str, *, days: Optional[int] = None,
              weight: Optional[int] = None) -> Finding:
-    return Finding(
-        account=f.name,
-        rule=rule,
-        severity=str(ctx.row.get("severity", "warning")),
-        since=since,
-        days=(ctx.as_of - since).days if days is None else days,
-        detail=detail,
-        weight=int(ctx.row.get("weight", 0)) if weight is None else weight,
-    )
+    # Findings are made by the tens of thousands: the instance dict is set in one step,
+    # which skips the frozen dataclass's per-field __setattr__ (same values).
+    row = ctx.row
+    x = _new(Finding)
+    _set(x, "__dict__", {
+        "account": f.name,
+        "rule": rule,
+        "severity": str(row.get("severity", "warning")),
+        "since": since,
+        "days": (ctx.as_of - since).days if days is None else days,
+        "detail": detail,
+        "weight": int(row.get("weight", 0)) if weight is None else weight,
+    })
+    return x
 
 
 def _d(value: date) -> str:
