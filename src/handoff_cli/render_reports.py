@@ -94,9 +94,18 @@ FINDING_COLUMNS = [
 ]
 
 
-def _finding_json(f) -> dict[str, Any]:
-    return {"account": f.account, "rule": f.rule, "severity": f.severity, "since": f.since.isoformat(),
+def _finding_json(f, iso: Optional[Mapping[date, str]] = None) -> dict[str, Any]:
+    since = f.since.isoformat() if iso is None else iso[f.since]
+    return {"account": f.account, "rule": f.rule, "severity": f.severity, "since": since,
             "days": f.days, "detail": f.detail, "weight": f.weight}
+
+
+class _IsoDates(dict):
+    """date -> ISO text, written once per distinct date (a few thousand over tens of thousands of rows)."""
+
+    def __missing__(self, key: date) -> str:
+        value = self[key] = key.isoformat()
+        return value
 
 
 def emit_breaches(report, *, fmt: Any, limit: Optional[int]) -> None:
@@ -105,7 +114,8 @@ def emit_breaches(report, *, fmt: Any, limit: Optional[int]) -> None:
         was = gc.isenabled()
         gc.disable()
         try:
-            emit_json(render.envelope(report.as_of, findings=[_finding_json(f) for f in report.findings]))
+            iso = _IsoDates()
+            emit_json(render.envelope(report.as_of, findings=[_finding_json(f, iso) for f in report.findings]))
         finally:
             if was:
                 gc.enable()

@@ -97,11 +97,13 @@ FROM (
   FROM event e
   WHERE e.kind = 'first-value' AND e.occurred_on <= :as_of {fv_before} {acct_e}
   GROUP BY e.account_id
-) f JOIN event u ON u.id = f.uid
+) f JOIN event u ON u.id = f.uid {at_most}
 """
 # For the rules alone: champion-only reads the latest reading only when first value
-# (the earliest first-value event) came more than its `days` before the as-of date.
+# (the earliest first-value event) came more than its `days` before the as-of date,
+# and only when it is at most its `max_users`.
 FV_BEFORE = "AND e.occurred_on < :fv_before"
+AT_MOST = "WHERE u.value <= :most"
 
 # Adoption by usage: the first run of `weeks` consecutive ISO weeks whose latest
 # reading (latest date, ties: the highest id) is at or above the threshold; the
@@ -452,7 +454,7 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL,
     ``rules_only=True`` reads only the facts the rules use, for the findings alone: no
     adoption, no ``adopted`` event, sponsor contact, external id, ARR, plan criteria or
     handover context texts (they stay at their empty defaults), the latest usage
-    reading only of accounts whose first value is old enough for champion-only, and
+    reading only where champion-only could fire (first value old enough, few users), and
     done milestones only where a rule looks at them (MILESTONES_RULES_SQL)."""
     with gc_paused():
         return _read_facts(r, as_of=as_of, config=config, account_id=account_id,
@@ -504,12 +506,13 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
             d[key] = day(on)
 
     if not rules_only:
-        usage = r.all(q(LATEST_USAGE_SQL, fv_before=""), p)
+        usage = r.all(q(LATEST_USAGE_SQL, fv_before="", at_most=""), p)
     else:
         champion = config.get("rules", {}).get("champion-only", {})
         usage = () if champion.get("enabled", True) is False else r.all(
-            q(LATEST_USAGE_SQL, fv_before=FV_BEFORE),
-            {**p, "fv_before": as_of - timedelta(days=int(champion.get("days", 30)))})
+            q(LATEST_USAGE_SQL, fv_before=FV_BEFORE, at_most=AT_MOST),
+            {**p, "fv_before": as_of - timedelta(days=int(champion.get("days", 30))),
+             "most": float(champion.get("max_users", 1))})
     for aid, on, value in usage:
         d = get(aid)
         if d is not None:
