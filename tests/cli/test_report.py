@@ -208,3 +208,16 @@ def test_report_group_carries_metrics_and_audit(handoff):
     out = handoff.ok("report", "--help").stdout
     for name in ("health", "breaches", "metrics", "audit"):
         assert name in out
+
+
+def test_a_relative_since_counts_back_from_the_reports_own_as_of(handoff):
+    # HANDOFF_TODAY is 2026-06-01; the report is as of 2026-05-01, so --since=-30d is
+    # 2026-05-01 - 30 days = 2026-04-01: Late (signed 2026-04-15) is in, Early (2026-03-15) out.
+    # Counted from 2026-06-01 it would be 2026-05-02, and neither would be in scope.
+    handoff.ok("account", "add", "Early", "--signed", "2026-03-15")
+    handoff.ok("account", "add", "Late", "--signed", "2026-04-15")
+    for cmd in (["report", "health"], ["status"]):
+        data = handoff.json(*cmd, "--as-of", "2026-05-01", "--since=-30d")
+        assert [a["account"] for a in data["accounts"]] == ["Late"]
+    metrics = handoff.json("report", "metrics", "--as-of", "2026-05-01", "--since=-30d")
+    assert metrics["accounts_in_scope"] == 1

@@ -75,7 +75,8 @@ def get_on(ctx: typer.Context, on: Optional[str], what: str = "--on") -> date:
     return today if on is None else parse_date(on, today=today, what=what)
 
 
-def parse_opt_date(ctx: typer.Context, value: Optional[str], what: str) -> Optional[date]:
+def parse_opt_date(ctx: typer.Context, value: Optional[str], what: str, today: Optional[date] = None) -> Optional[date]:
+    """An optional date option; offsets count from `today` (a report's own --as-of), else the clock."""
     from handoff_cli.clock import parse_date
 
-    return None if value is None else parse_date(value, today=get_today(ctx), what=what)
+    return None if value is None else parse_date(value, today=today or get_today(ctx), what=what)

@@ -20,11 +20,11 @@ FailOpt = Annotated[
 ]
 
 
-def scope_of(ctx: typer.Context, segment, owner, since, all_):
-    """The report scope from the shared options."""
+def scope_of(ctx: typer.Context, today, segment, owner, since, all_):
+    """The report scope from the shared options; a relative --since counts back from the report's as-of date."""
     from handoff_cli.services.reports import Scope
 
-    return Scope(segment=segment, owner=owner, since=parse_opt_date(ctx, since, "--since"), include_all=all_)
+    return Scope(segment=segment, owner=owner, since=parse_opt_date(ctx, since, "--since", today), include_all=all_)
 
 
 def fail_if_breached(fail_on_breach: bool, has_breach: bool) -> None:
@@ -51,7 +51,7 @@ def breaches(
     from handoff_cli.services.reports import breaches_report
 
     today = get_today(ctx, as_of)
-    report = breaches_report(scope=scope_of(ctx, segment, owner, since, all_), store=get_store(ctx), today=today)
+    report = breaches_report(scope=scope_of(ctx, today, segment, owner, since, all_), store=get_store(ctx), today=today)
     emit_breaches(report, fmt=fmt, limit=limit)
     fail_if_breached(fail_on_breach, report.has_breach)
 
@@ -73,7 +73,7 @@ def health(
     from handoff_cli.services.reports import health_report
 
     today = get_today(ctx, as_of)
-    report = health_report(scope=scope_of(ctx, segment, owner, since, all_), store=get_store(ctx), today=today)
+    report = health_report(scope=scope_of(ctx, today, segment, owner, since, all_), store=get_store(ctx), today=today)
     emit_health(report, fmt=fmt, limit=limit)
     fail_if_breached(fail_on_breach, report.has_breach)
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from handoff_cli.cli.common import AsOfOpt, FormatOpt, LimitOpt, get_store, get_today
+from handoff_cli.cli.common import AsOfOpt, FormatOpt, LimitOpt, get_store, get_today, parse_opt_date
 
 SegmentOpt = Annotated[Optional[str], typer.Option("--segment", help="Only accounts of this segment.")]
 OwnerOpt = Annotated[
@@ -19,12 +19,6 @@ AllMetricsOpt = Annotated[
 NoBreachOpt = Annotated[
     bool, typer.Option("--fail-on-breach", help="Accepted like the other reports take it: this report has no findings, so it never exits 3.")
 ]
-
-
-def _since(value: Optional[str], today) -> Any:
-    from handoff_cli.clock import parse_date
-
-    return None if value is None else parse_date(value, today=today, what="--since")
 
 
 # -- presentation -------------------------------------------------------------------
@@ -143,7 +137,7 @@ def metrics(
     from handoff_cli.services.metrics import metrics_report
 
     today = get_today(ctx, as_of)
-    report = metrics_report(segment=segment, since=_since(since, today), owner=owner, store=get_store(ctx), today=today)
+    report = metrics_report(segment=segment, since=parse_opt_date(ctx, since, "--since", today), owner=owner, store=get_store(ctx), today=today)
     _emit_metrics(report, fmt, limit)
 
 
@@ -169,7 +163,7 @@ def audit(
     report = audit_report(
         last=last or limit or DEFAULT_LAST,
         segment=segment,
-        since=_since(since, today),
+        since=parse_opt_date(ctx, since, "--since", today),
         owner=owner,
         store=get_store(ctx),
         today=today,

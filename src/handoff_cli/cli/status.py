@@ -35,7 +35,7 @@ def status(
     from handoff_cli.render_reports import emit_portfolio
     from handoff_cli.services.reports import portfolio_status
 
-    report = portfolio_status(scope=scope_of(ctx, segment, owner, since, all_), store=get_store(ctx), today=today)
+    report = portfolio_status(scope=scope_of(ctx, today, segment, owner, since, all_), store=get_store(ctx), today=today)
     emit_portfolio(report, fmt=fmt, limit=limit)
     fail_if_breached(fail_on_breach, report.has_breach)
 
