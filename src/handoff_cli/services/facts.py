@@ -601,21 +601,9 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
 
 def find_account_id(r, ref: str) -> int:
     """An account id by name (case-insensitive) or external id; the name wins. Raises NotFound."""
-    import difflib
+    from handoff_cli.services.lookup import lookup_account
 
-    from handoff_cli.errors import NotFound
-
-    text = (ref or "").strip()
-    key = text.casefold()
-    row = r.one("SELECT id FROM account WHERE name_key = :k", {"k": key})
-    if row is None and text:
-        row = r.one("SELECT id FROM account WHERE external_id = :x", {"x": text})
-    if row is not None:
-        return int(row[0])
-    names = [n for (n,) in r.all("SELECT name FROM account ORDER BY name_key")]
-    close = difflib.get_close_matches(text, names, n=3, cutoff=0.6) or [n for n in names if key and key in n.casefold()][:3]
-    hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else "; see `handoff account list`"
-    raise NotFound(f"no account {ref!r}{hint}")
+    return lookup_account(r, ref).id
 
 
 def median_rounded_up(values: Iterable[int]) -> Optional[int]:
