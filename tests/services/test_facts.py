@@ -222,5 +222,9 @@ def test_one_account_filter_and_the_portfolio_lag_agree(store, build):
         from_sql = read_lag_samples(r, as_of=as_of)
     assert {k: sorted(v) for k, v in lag_samples(facts).items()} == {"high-touch": [10, 20, 31], "self-serve": [2]}
     assert {k: sorted(v) for k, v in from_sql.items()} == {"high-touch": [10, 20, 31], "self-serve": [2]}
+    with store.reader() as r:
+        # one motion's samples, as one account's brief reads them
+        assert read_lag_samples(r, as_of=as_of, motion="high-touch") == {"high-touch": [10, 20, 31]}
+        assert read_lag_samples(r, as_of=as_of, motion="self-serve") == {"self-serve": [2]}
     (only,) = load_facts(store=store, today=as_of, config=DEFAULTS, account_id=ss)
     assert only.name == "S"

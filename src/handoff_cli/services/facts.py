@@ -203,7 +203,7 @@ FROM (
   FROM (SELECT e.account_id, MIN(e.occurred_on) AS fv FROM event e
          WHERE e.kind = 'first-value' AND e.occurred_on <= :as_of GROUP BY e.account_id) f
   JOIN account a ON a.id = f.account_id
-  WHERE a.signed_on <= :as_of
+  WHERE a.signed_on <= :as_of {motion}
 ) s
 GROUP BY motion, days
 """
@@ -628,10 +628,13 @@ def lag_samples(facts: Iterable[Facts]) -> dict[str, list[int]]:
     return samples
 
 
-def read_lag_samples(r, *, as_of: date) -> dict[str, list[int]]:
-    """The same samples as ``lag_samples`` over the whole portfolio, without reading every fact."""
+def read_lag_samples(r, *, as_of: date, motion: Optional[str] = None) -> dict[str, list[int]]:
+    """The same samples as ``lag_samples`` over the whole portfolio, without reading every
+    fact; with ``motion``, only that motion's (all one account's brief needs)."""
     samples: dict[str, list[int]] = {}
-    for motion, days, count in r.all(LAG_SQL.format(days=DAYS_EXPR[r.dialect]), {"as_of": as_of}):
+    sql = LAG_SQL.format(days=DAYS_EXPR[r.dialect], motion="AND a.motion = :motion" if motion else "")
+    params = {"as_of": as_of, "motion": motion} if motion else {"as_of": as_of}
+    for motion, days, count in r.all(sql, params):
         if days is None:
             continue
         samples.setdefault(motion, []).extend([int(days)] * int(count))

@@ -293,7 +293,7 @@ def account_brief(ref: str, *, store: Store, today: date) -> Brief:
     with store.reader() as r:
         aid = find_account_id(r, ref)
         facts = read_facts(r, as_of=today, config=config, account_id=aid)
-        lag = lag_by_motion(read_lag_samples(r, as_of=today), config)
+        lag = lag_by_motion(read_lag_samples(r, as_of=today, motion=facts[0].motion if facts else None), config)
         recent = r.all(RECENT_EVENTS_SQL, {"aid": aid, "as_of": today, "n": 5})
         if not facts:
             signed = to_date(r.one("SELECT signed_on FROM account WHERE id = :aid", {"aid": aid})[0])
