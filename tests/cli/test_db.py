@@ -50,7 +50,7 @@ def test_check_finds_a_dangling_reference(handoff, db_path):
     assert result.exit_code == 1
     assert checks(result) == [("integrity", "ok"), ("foreign keys", "failed"), ("schema", "ok")]
     assert "1 rows point at missing rows (event -> account)" in result.stdout
-    assert result.stderr == "handoff: store check failed: foreign keys\n"
+    assert result.stderr == "handoff: store check failed: foreign keys (1 rows point at missing rows (event -> account))\n"
 
 
 @pytest.mark.sqlite_only

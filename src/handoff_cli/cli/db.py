@@ -61,9 +61,9 @@ def check(ctx: typer.Context, fmt: FormatOpt = None) -> None:
         fmt=fmt,
         as_of=get_today(ctx),
     )
-    failed = [c.name for c in checks if not c.ok]
+    failed = [c for c in checks if not c.ok]
     if failed:
-        raise OperationFailed(f"store check failed: {', '.join(failed)}")
+        raise OperationFailed("store check failed: " + "; ".join(f"{c.name} ({c.detail})" for c in failed))
 
 
 @app.command("backup")
