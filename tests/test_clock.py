@@ -55,8 +55,8 @@ def test_resolve_today_in_a_timezone(monkeypatch):
     a = resolve_today(None)
     monkeypatch.setenv("HANDOFF_TZ", "Pacific/Pago_Pago")
     b = resolve_today(None)
-    # 25 hours apart: always different calendar days
-    assert (a - b).days == 1
+    # UTC+14 and UTC-11 are 25 hours apart: always one or two calendar days apart
+    assert (a - b).days in (1, 2)
 
 
 @given(st.integers(min_value=-3000, max_value=3000))
