@@ -167,20 +167,10 @@ def _health_json(a) -> dict[str, Any]:
 
 def _health_plain(a) -> dict[str, Any]:
     """_health_json with the dates as ISO text already."""
-    return {
-        "account": a.account,
-        "motion": a.motion,
-        "stage": a.stage,
-        "score": a.score,
-        "band": a.band,
-        "owner": a.owner,
-        "findings": list(a.findings),
-        "segment": a.segment,
-        "signed_on": a.signed_on.isoformat(),
-        "ttv_day": a.ttv_day,
-        "ttv_target_days": a.ttv_target_days,
-        "first_value_on": _iso(a.first_value_on),
-    }
+    row = _health_json(a)
+    row["signed_on"] = a.signed_on.isoformat()
+    row["first_value_on"] = _iso(a.first_value_on)
+    return row
 
 
 def emit_health(report, *, fmt: Any, limit: Optional[int]) -> None:
