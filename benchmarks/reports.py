@@ -87,10 +87,23 @@ def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11) -> dict[s
         arr = float(rnd.randrange(20_000, 300_000, 1000) if high else rnd.randrange(600, 12_000, 100))
         archived = iso[rnd.randint(signed, today)] if rnd.random() < 0.02 else None
         name = f"Account {aid:06d}"
-        accounts.append((aid, name, name.casefold(), f"CRM-{aid:06d}", iso[signed], "high-touch" if high else "self-serve",
-                         segment, None, arr, archived, STAMP))
+        accounts.append(
+            (
+                aid,
+                name,
+                name.casefold(),
+                f"CRM-{aid:06d}",
+                iso[signed],
+                "high-touch" if high else "self-serve",
+                segment,
+                None,
+                arr,
+                archived,
+                STAMP,
+            )
+        )
 
-        def ev(kind: str, day: int, value: float | None = None, note: str | None = None) -> None:
+        def ev(kind: str, day: int, value: float | None = None, note: str | None = None, aid: int = aid) -> None:
             if day <= today:
                 events.append((aid, kind, iso[day], value, note, STAMP))
 
@@ -119,12 +132,29 @@ def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11) -> dict[s
                 milestone_id += 1
                 baseline = start + offset
                 due = baseline + (slip if kind in ("first-workflow", "go-live") else 0)
-                done_day = {"go-live": go_live, "first-workflow": workflow}.get(kind, min(baseline + rnd.randint(-2, 4), go_live))
+                done_day = {"go-live": go_live, "first-workflow": workflow}.get(
+                    kind, min(baseline + rnd.randint(-2, 4), go_live)
+                )
                 done = iso[done_day] if done_day <= today else None
-                milestones.append((milestone_id, aid, title, title.casefold(), kind, side, iso[baseline], iso[due], done,
-                                   iso[start], STAMP))
+                milestones.append(
+                    (
+                        milestone_id,
+                        aid,
+                        title,
+                        title.casefold(),
+                        kind,
+                        side,
+                        iso[baseline],
+                        iso[due],
+                        done,
+                        iso[start],
+                        STAMP,
+                    )
+                )
                 if slip and kind in ("first-workflow", "go-live") and baseline - 10 <= today:
-                    slips.append((milestone_id, iso[baseline - 10], iso[baseline], iso[due], rnd.choice(CAUSES), "moved", STAMP))
+                    slips.append(
+                        (milestone_id, iso[baseline - 10], iso[baseline], iso[due], rnd.choice(CAUSES), "moved", STAMP)
+                    )
             if go_live <= today:
                 ev("go-live", go_live)
                 if rnd.random() < 0.8:
@@ -135,8 +165,20 @@ def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11) -> dict[s
                     handed = workflow + rnd.randint(0, 5) if roll < 0.75 else go_live - rnd.randint(3, 15)
                     if handed <= today:
                         csm = rnd.choice(PEOPLE_CSM)
-                        handovers.append((aid, iso[handed], impl, csm, int(handed >= workflow), int(rnd.random() < 0.8),
-                                          "What was promised", None, None, STAMP))
+                        handovers.append(
+                            (
+                                aid,
+                                iso[handed],
+                                impl,
+                                csm,
+                                int(handed >= workflow),
+                                int(rnd.random() < 0.8),
+                                "What was promised",
+                                None,
+                                None,
+                                STAMP,
+                            )
+                        )
                         assignments.append((aid, "csm", csm, iso[handed], None, STAMP))
                         impl_end = iso[handed]
                         if rnd.random() < 0.7:
@@ -195,25 +237,35 @@ def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11) -> dict[s
         conn.execute("BEGIN")
         conn.executemany(
             "INSERT INTO account (id, name, name_key, external_id, signed_on, motion, segment, ttv_target_days, arr,"
-            " archived_on, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", accounts)
+            " archived_on, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            accounts,
+        )
         conn.executemany(
             "INSERT INTO assignment (account_id, role, person, start_on, end_on, created_at) VALUES (?,?,?,?,?,?)",
-            assignments)
+            assignments,
+        )
         conn.executemany(
             "INSERT INTO success_plan (id, account_id, version, outcome, sponsor, agreed_on, created_at)"
-            " VALUES (?,?,?,?,?,?,?)", plans)
+            " VALUES (?,?,?,?,?,?,?)",
+            plans,
+        )
         conn.executemany("INSERT INTO plan_criterion (plan_id, position, text) VALUES (?,?,?)", criteria)
         conn.executemany(
             "INSERT INTO milestone (id, account_id, title, title_key, kind, side, baseline_due_on, due_on, done_on,"
-            " added_on, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", milestones)
+            " added_on, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            milestones,
+        )
         conn.executemany(
             "INSERT INTO slip (milestone_id, recorded_on, from_due_on, to_due_on, cause, note, created_at)"
-            " VALUES (?,?,?,?,?,?,?)", slips)
+            " VALUES (?,?,?,?,?,?,?)",
+            slips,
+        )
         conn.executemany(
             "INSERT INTO handover (account_id, handed_on, from_person, to_person, gate_passed, joint_call, promised,"
-            " customised, open_issues, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", handovers)
-        insert_event = ("INSERT INTO event (account_id, kind, occurred_on, value, note, created_at)"
-                        " VALUES (?,?,?,?,?,?)")
+            " customised, open_issues, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            handovers,
+        )
+        insert_event = "INSERT INTO event (account_id, kind, occurred_on, value, note, created_at) VALUES (?,?,?,?,?,?)"
         conn.executemany(insert_event, events)
         conn.executemany(insert_event, usage_rows())
         conn.execute("COMMIT")
@@ -224,8 +276,12 @@ def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11) -> dict[s
 
 
 def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-                                         " ORDER BY name")]
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
     return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
@@ -244,10 +300,13 @@ def pick_account(db: Path) -> str:
     """A high-touch account that went live, with the most events: the heaviest pre-call brief."""
     conn = sqlite3.connect(str(db))
     try:
-        row = conn.execute(
-            "SELECT a.name FROM account a JOIN event e ON e.account_id = a.id"
-            " WHERE a.motion = 'high-touch' AND a.id <= 2000 GROUP BY a.id ORDER BY COUNT(*) DESC, a.id LIMIT 1"
-        ).fetchone() or conn.execute("SELECT name FROM account ORDER BY id LIMIT 1").fetchone()
+        row = (
+            conn.execute(
+                "SELECT a.name FROM account a JOIN event e ON e.account_id = a.id"
+                " WHERE a.motion = 'high-touch' AND a.id <= 2000 GROUP BY a.id ORDER BY COUNT(*) DESC, a.id LIMIT 1"
+            ).fetchone()
+            or conn.execute("SELECT name FROM account ORDER BY id LIMIT 1").fetchone()
+        )
     finally:
         conn.close()
     return row[0]
@@ -260,7 +319,9 @@ def main() -> None:
     ap.add_argument("--db", type=Path, help="keep the store here; reuse it when it already holds a portfolio")
     ap.add_argument("--runs", type=int, default=3, help="timed runs per command (default 3)")
     ap.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
-    ap.add_argument("--status-runs", type=int, default=10, help="timed runs of `status` and `python -c pass` (default 10)")
+    ap.add_argument(
+        "--status-runs", type=int, default=10, help="timed runs of `status` and `python -c pass` (default 10)"
+    )
     ap.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -281,8 +342,20 @@ def main() -> None:
             if db.exists():
                 sys.exit(f"{db} exists but holds no accounts: give a new path or an existing portfolio")
             t0 = time.perf_counter()
-            for cmd in ([*handoff, "init"], [sys.executable, __file__, "--generate-only", "--db", str(db),
-                                             "--accounts", str(args.accounts), "--events", str(args.events)]):
+            for cmd in (
+                [*handoff, "init"],
+                [
+                    sys.executable,
+                    __file__,
+                    "--generate-only",
+                    "--db",
+                    str(db),
+                    "--accounts",
+                    str(args.accounts),
+                    "--events",
+                    str(args.events),
+                ],
+            ):
                 proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
                 if proc.returncode != 0:
                     sys.exit(f"`{' '.join(cmd)}` failed with exit {proc.returncode}:\n{proc.stderr[-2000:]}")
@@ -293,23 +366,29 @@ def main() -> None:
         account = pick_account(db)
         kw = {"runs": args.runs, "warmup": args.warmup}
 
-        scan = measure("python sqlite3: read every row of every table", [sys.executable, "-c", SCAN, str(db)], env, **kw)
-        breaches = measure("handoff report breaches --format json", [*handoff, "report", "breaches", "--format", "json"],
-                           env, **kw)
-        health = measure("handoff report health --format json", [*handoff, "report", "health", "--format", "json"],
-                         env, **kw)
+        scan = measure(
+            "python sqlite3: read every row of every table", [sys.executable, "-c", SCAN, str(db)], env, **kw
+        )
+        breaches = measure(
+            "handoff report breaches --format json", [*handoff, "report", "breaches", "--format", "json"], env, **kw
+        )
+        health = measure(
+            "handoff report health --format json", [*handoff, "report", "health", "--format", "json"], env, **kw
+        )
         quick = {"runs": args.status_runs, "warmup": min(args.warmup, 1) + 1}
         pass_ = measure("python -c pass", [sys.executable, "-c", "pass"], env, **quick)
         status = measure(f"handoff status {account!r}", [*handoff, "status", account], env, **quick)
 
     print()
-    ok = print_table([
-        (scan, None, None),
-        (breaches, scan, 1.0),
-        (health, scan, None),
-        (pass_, None, None),
-        (status, pass_, 25),
-    ])
+    ok = print_table(
+        [
+            (scan, None, None),
+            (breaches, scan, 1.0),
+            (health, scan, None),
+            (pass_, None, None),
+            (status, pass_, 25),
+        ]
+    )
     print()
     print("all bars met" if ok else "some bars NOT met")
 

@@ -81,12 +81,17 @@ def peak_memory_kb(cmd: list[str], env: dict[str, str]) -> int:
         with tempfile.NamedTemporaryFile("r", suffix=".rss") as out:
             proc = subprocess.run(
                 [str(TIME), "-q", "-f", "%M", "-o", out.name, *cmd],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
             )
             text = out.read().strip().splitlines()
             if proc.returncode == 0 and text and text[-1].isdigit():
                 return int(text[-1])
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     # ru_maxrss is KiB on Linux, bytes on macOS
@@ -153,7 +158,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=20, help="timed runs per command (default 20)")
     ap.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
     ap.add_argument("--store", help="an existing store (path or URL) for `status` (default: the demo portfolio)")
-    ap.add_argument("--account", default="Northwind Logistics", help="account for `status` (default: Northwind Logistics)")
+    ap.add_argument(
+        "--account", default="Northwind Logistics", help="account for `status` (default: Northwind Logistics)"
+    )
     args = ap.parse_args()
 
     handoff = handoff_command()
@@ -179,7 +186,9 @@ def main() -> None:
     print(f"handoff: {' '.join(handoff)}")
     print(f"python:  {sys.executable} ({sys.version.split()[0]})")
     print()
-    ok = print_table([(baseline, None, None), (help_, baseline, 10), (help_plain, baseline, None), (status, baseline, 25)])
+    ok = print_table(
+        [(baseline, None, None), (help_, baseline, 10), (help_plain, baseline, None), (status, baseline, 25)]
+    )
     print()
     print("all bars met" if ok else "some bars NOT met")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
+from sqlmodel import SQLModel
 
 import handoff_cli.models  # noqa: F401  (registers the tables)
-from sqlmodel import SQLModel
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -44,7 +44,11 @@ def run_migrations_online() -> None:
     from handoff_cli.store import make_engine, resolve_url
 
     url = config.get_main_option("sqlalchemy.url") or resolve_url()
-    engine = make_engine(url) if url else engine_from_config(config.get_section(config.config_ini_section), poolclass=pool.NullPool)
+    engine = (
+        make_engine(url)
+        if url
+        else engine_from_config(config.get_section(config.config_ini_section), poolclass=pool.NullPool)
+    )
     with engine.begin() as conn:
         _configure(conn)
         with context.begin_transaction():

@@ -106,7 +106,9 @@ class PgAdmin:
     def create(self, template: str | None = None) -> str:
         """A new database (blank, or a copy of `template`); returns its name."""
         name = next(self._names)
-        clause = f'TEMPLATE "{template}"' if template else "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+        clause = (
+            f'TEMPLATE "{template}"' if template else "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+        )
         self.execute(f'CREATE DATABASE "{name}" {clause}')
         return name
 

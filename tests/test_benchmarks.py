@@ -21,7 +21,10 @@ ROW = re.compile(
 def run(script: str, *args: str, env: dict[str, str] | None = None) -> str:
     proc = subprocess.run(
         [sys.executable, str(BENCH / script), *args],
-        capture_output=True, text=True, timeout=600, env=env or os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env or os.environ.copy(),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout

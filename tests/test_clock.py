@@ -1,7 +1,8 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from handoff_cli.clock import parse_date, resolve_today
 from handoff_cli.errors import BadInput
@@ -28,7 +29,10 @@ def test_parse_date_accepts(text, expected):
     assert parse_date(text, today=T) == expected
 
 
-@pytest.mark.parametrize("text", ["", "12/01/2026", "31/12/2026", "2026-13-01", "2026-02-30", "soon", "+3x", "'; DROP TABLE account;--", "9" * 80])
+@pytest.mark.parametrize(
+    "text",
+    ["", "12/01/2026", "31/12/2026", "2026-13-01", "2026-02-30", "soon", "+3x", "'; DROP TABLE account;--", "9" * 80],
+)
 def test_parse_date_rejects_with_one_line(text):
     with pytest.raises(BadInput) as info:
         parse_date(text, today=T, what="--on")

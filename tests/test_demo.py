@@ -80,9 +80,19 @@ EXPECTED_FINDINGS = {
 }
 
 ALL_RULES = {
-    "ttv-breach", "ttv-at-risk", "ownerless", "stalled", "premature-close", "no-success-plan",
-    "no-exec-sponsor", "sponsor-change", "milestone-overdue", "config-gate-handover",
-    "cold-handover", "scope-creep", "champion-only",
+    "ttv-breach",
+    "ttv-at-risk",
+    "ownerless",
+    "stalled",
+    "premature-close",
+    "no-success-plan",
+    "no-exec-sponsor",
+    "sponsor-change",
+    "milestone-overdue",
+    "config-gate-handover",
+    "cold-handover",
+    "scope-creep",
+    "champion-only",
 }
 
 
@@ -170,10 +180,7 @@ def test_demo_refuses_a_store_that_already_has_accounts(handoff, dump):
 def test_a_failing_line_is_named_by_its_number(tmp_path, db_path):
     script = tmp_path / "demo.txt"
     script.write_text(
-        "# a comment\n"
-        "account add Acme --signed=-10d\n"
-        "\n"
-        "handoff event log Acme usage --value=lots --on=-2d\n",
+        "# a comment\naccount add Acme --signed=-10d\n\nhandoff event log Acme usage --value=lots --on=-2d\n",
         encoding="utf-8",
     )
     with pytest.raises(OperationFailed) as err:

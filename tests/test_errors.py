@@ -37,8 +37,10 @@ def one_line(result, code: int) -> str:
         (["account", "list", "--bogus"], "handoff: No such option: --bogus (see `handoff account list --help`)"),
         (["--bogus", "account", "list"], "handoff: No such option: --bogus (see `handoff --help`)"),
         (["account", "show"], "handoff: Missing argument 'account'. (see `handoff account show --help`)"),
-        (["account", "show", "a", "b"],
-         "handoff: Got unexpected extra argument(s) (b) (see `handoff account show --help`)"),
+        (
+            ["account", "show", "a", "b"],
+            "handoff: Got unexpected extra argument(s) (b) (see `handoff account show --help`)",
+        ),
         (["account", "list", "--limit"], "handoff: Option '--limit' requires an argument."),
         (["account", "list", "--all=yes"], "handoff: Option '--all' does not take a value."),
     ],
@@ -64,18 +66,26 @@ def test_help_and_no_arguments_exit_0(handoff):
 @pytest.mark.parametrize(
     "args, line",
     [
-        (["--as-of", "-1d", "account", "list"],
-         "handoff: option --as-of is followed by '-1d', which is not taken as its value: write a value that starts "
-         "with '-' as --as-of=-1d (see `handoff --help`)"),
-        (["account", "list", "-f", "-x"],
-         "handoff: option -f is followed by '-x', which is not taken as its value: write a value that starts with '-' "
-         "as --format=-x (see `handoff account list --help`)"),
-        (["account", "archive", "Acme", "--on", "-2w"],
-         "handoff: option --on is followed by '-2w', which is not taken as its value: write a value that starts with "
-         "'-' as --on=-2w (see `handoff account archive --help`)"),
-        (["account", "add", "Beta", "--signed", "2026-01-01", "--external-id", "--arr", "5"],
-         "handoff: option --external-id is followed by '--arr', which is not taken as its value: write a value that "
-         "starts with '-' as --external-id=--arr (see `handoff account add --help`)"),
+        (
+            ["--as-of", "-1d", "account", "list"],
+            "handoff: option --as-of is followed by '-1d', which is not taken as its value: write a value that starts "
+            "with '-' as --as-of=-1d (see `handoff --help`)",
+        ),
+        (
+            ["account", "list", "-f", "-x"],
+            "handoff: option -f is followed by '-x', which is not taken as its value: write a value that starts with '-' "
+            "as --format=-x (see `handoff account list --help`)",
+        ),
+        (
+            ["account", "archive", "Acme", "--on", "-2w"],
+            "handoff: option --on is followed by '-2w', which is not taken as its value: write a value that starts with "
+            "'-' as --on=-2w (see `handoff account archive --help`)",
+        ),
+        (
+            ["account", "add", "Beta", "--signed", "2026-01-01", "--external-id", "--arr", "5"],
+            "handoff: option --external-id is followed by '--arr', which is not taken as its value: write a value that "
+            "starts with '-' as --external-id=--arr (see `handoff account add --help`)",
+        ),
     ],
 )
 def test_an_option_never_swallows_a_dash_word(handoff, dump, args, line):
@@ -107,8 +117,12 @@ def test_dash_value_scan():
     assert _dash_value(root, ["account", "list", "--all", "--limit", "3"]) is None
     assert _dash_value(root, ["--debug", "account", "list"]) is None
     assert _dash_value(root, ["account", "add", "--", "A", "--signed", "-2w"]) is None
-    assert _dash_value(root, ["account", "add", "A", "--signed", "-2w"]).startswith("option --signed is followed by '-2w'")
-    assert _dash_value(root, ["account", "add", "A", "--segment", "--motion"]).startswith("option --segment is followed")
+    assert _dash_value(root, ["account", "add", "A", "--signed", "-2w"]).startswith(
+        "option --signed is followed by '-2w'"
+    )
+    assert _dash_value(root, ["account", "add", "A", "--segment", "--motion"]).startswith(
+        "option --segment is followed"
+    )
 
 
 # -- failures become exit codes ------------------------------------------------------
@@ -131,9 +145,16 @@ def _raise(exc):
         (errors.StoreError("store is damaged"), 1, "handoff: store is damaged"),
         (errors.StoreBusy("store is locked"), 75, "handoff: store is locked"),
         (errors.BreachesFound("2 breaches"), 3, "handoff: 2 breaches"),
-        (sqlite3.OperationalError("database is locked"), 75,
-         "handoff: the store is locked by another process writing; try again later"),
-        (RuntimeError("kaput"), 1, "handoff: internal error: RuntimeError: kaput (rerun with --debug for the traceback)"),
+        (
+            sqlite3.OperationalError("database is locked"),
+            75,
+            "handoff: the store is locked by another process writing; try again later",
+        ),
+        (
+            RuntimeError("kaput"),
+            1,
+            "handoff: internal error: RuntimeError: kaput (rerun with --debug for the traceback)",
+        ),
     ],
 )
 def test_failures_map_to_one_line_and_their_exit_code(handoff, monkeypatch, exc, code, line):
@@ -194,8 +215,9 @@ def cron(db_path, tmp_path):
     }
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(SCRIPT), *args], env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=120)
+        return subprocess.run(
+            [str(SCRIPT), *args], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120
+        )
 
     return run
 

@@ -3,7 +3,6 @@
 import sqlite3
 
 import pytest
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -25,7 +24,16 @@ def test_blank_store_upgrades_to_head(db_path):
     assert store.revision() == SCHEMA_HEAD
     conn = sqlite3.connect(db_path)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"account", "assignment", "milestone", "slip", "success_plan", "plan_criterion", "event", "handover"} <= tables
+    assert {
+        "account",
+        "assignment",
+        "milestone",
+        "slip",
+        "success_plan",
+        "plan_criterion",
+        "event",
+        "handover",
+    } <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

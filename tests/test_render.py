@@ -84,20 +84,20 @@ def test_csv_cell(value, text):
 
 def test_to_csv_quotes_and_escapes_and_reads_back():
     rows = [
-        {"name": "=HYPERLINK(\"http://x\")", "n": -5, "on": date(2026, 5, 1)},
+        {"name": '=HYPERLINK("http://x")', "n": -5, "on": date(2026, 5, 1)},
         {"name": "Smith, Jones & Co", "n": 1234567.0, "on": None},
         {"name": "two\nlines", "n": 0.25, "on": date(2026, 1, 2)},
     ]
     text = render.to_csv(rows, COLS)
     assert text == (
         "name,n,on\n"
-        "\"'=HYPERLINK(\"\"http://x\"\")\",-5,2026-05-01\n"
-        "\"Smith, Jones & Co\",1234567,\n"
-        "\"two\nlines\",0.25,2026-01-02\n"
+        '"\'=HYPERLINK(""http://x"")",-5,2026-05-01\n'
+        '"Smith, Jones & Co",1234567,\n'
+        '"two\nlines",0.25,2026-01-02\n'
     )
     assert list(csv.reader(io.StringIO(text))) == [
         ["name", "n", "on"],
-        ["'=HYPERLINK(\"http://x\")", "-5", "2026-05-01"],
+        ['\'=HYPERLINK("http://x")', "-5", "2026-05-01"],
         ["Smith, Jones & Co", "1234567", ""],
         ["two\nlines", "0.25", "2026-01-02"],
     ]
@@ -123,10 +123,7 @@ def test_md_cell(value, text):
 def test_to_markdown():
     rows = [{"name": "A|B", "n": 3, "on": date(2026, 5, 1)}, {"name": "x\ny", "n": None, "on": None}]
     assert render.to_markdown(rows, COLS) == (
-        "| Name | N | On |\n"
-        "| --- | ---: | --- |\n"
-        "| A\\|B | 3 | 2026-05-01 |\n"
-        "| x y |  |  |\n"
+        "| Name | N | On |\n| --- | ---: | --- |\n| A\\|B | 3 | 2026-05-01 |\n| x y |  |  |\n"
     )
 
 
@@ -143,7 +140,9 @@ def test_envelope_and_dumps_iso_dates_and_stable_keys():
         "things": [{"b": 1, "a": "2026-01-02", "nested": {"d": "2026-03-04"}}],
     }
     # keys keep the order they were given in: the same data always prints the same text
-    assert text == render.dumps(render.envelope(AS_OF, things=[{"b": 1, "a": date(2026, 1, 2), "nested": {"d": date(2026, 3, 4)}}]))
+    assert text == render.dumps(
+        render.envelope(AS_OF, things=[{"b": 1, "a": date(2026, 1, 2), "nested": {"d": date(2026, 3, 4)}}])
+    )
 
 
 def test_dumps_keeps_unicode_and_writes_valid_json_for_non_finite_numbers():
@@ -160,12 +159,7 @@ ROWS = [
     {"name": "Beta Corp", "n": 3, "on": None},
     {"name": "Cy", "n": 1234567.0, "on": date(2026, 1, 9)},
 ]
-TABLE = (
-    "Name             N  On\n"
-    "Acme            12  2026-05-01\n"
-    "Beta Corp        3\n"
-    "Cy         1234567  2026-01-09\n"
-)
+TABLE = "Name             N  On\nAcme            12  2026-05-01\nBeta Corp        3\nCy         1234567  2026-01-09\n"
 
 
 def test_table_off_a_terminal_is_plain_fixed_width_text(off_terminal, capsys):
@@ -192,11 +186,7 @@ def test_use_color_on_a_terminal(on_terminal):
 def test_limit_cuts_the_table_and_says_how_many_more(off_terminal, capsys):
     render.emit_listing(ROWS, key="things", columns=COLS, fmt=None, as_of=AS_OF, limit=2)
     out, err = capsys.readouterr()
-    assert out == (
-        "Name        N  On\n"
-        "Acme       12  2026-05-01\n"
-        "Beta Corp   3\n"
-    )
+    assert out == ("Name        N  On\nAcme       12  2026-05-01\nBeta Corp   3\n")
     assert err == "... and 1 more (raise --limit, or use --format json|csv|markdown for every row)\n"
 
 
@@ -225,7 +215,11 @@ def test_limit_does_not_cut_json_csv_markdown(fmt, off_terminal, capsys):
     elif fmt == "csv":
         assert out == "name,n,on\nAcme,12,2026-05-01\nBeta Corp,3,\nCy,1234567,2026-01-09\n"
     else:
-        assert out.splitlines()[2:] == ["| Acme | 12 | 2026-05-01 |", "| Beta Corp | 3 |  |", "| Cy | 1234567 | 2026-01-09 |"]
+        assert out.splitlines()[2:] == [
+            "| Acme | 12 | 2026-05-01 |",
+            "| Beta Corp | 3 |  |",
+            "| Cy | 1234567 | 2026-01-09 |",
+        ]
 
 
 def test_json_listing_carries_extra_keys_before_the_rows(capsys):

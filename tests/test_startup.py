@@ -7,10 +7,7 @@ HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pendulum", "pydantic")
 
 
 def test_importing_the_cli_loads_no_heavy_module():
-    code = (
-        "import sys, handoff_cli.cli; "
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
-    )
+    code = f"import sys, handoff_cli.cli; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
 

@@ -13,7 +13,6 @@ from handoff_cli import SCHEMA_HEAD
 from handoff_cli.errors import BadInput, Conflict, StoreBusy, StoreError
 from handoff_cli.store import Store, _like_sqlite, is_locked_error, mask_url, resolve_url, to_date
 
-
 # -- URLs --------------------------------------------------------------------------------
 
 
@@ -113,7 +112,13 @@ def test_postgres_values_take_the_sqlite_reader_types():
     # SUM over integers is NUMERIC with scale 0 on PostgreSQL, an int on SQLite;
     # AVG is NUMERIC with a fraction on PostgreSQL, a float on SQLite.
     assert [_like_sqlite(v) for v in (Decimal("15"), Decimal("2.5000"), Decimal("2.0000"), True, False, "x", None)] == [
-        15, 2.5, 2.0, 1, 0, "x", None
+        15,
+        2.5,
+        2.0,
+        1,
+        0,
+        "x",
+        None,
     ]
     assert [type(_like_sqlite(v)) for v in (Decimal("15"), Decimal("2.0000"))] == [int, float]
 
@@ -236,7 +241,12 @@ def test_text_sorts_the_same_on_both_backends():
         s.add_all([_account(n) for n in names])
     with store.reader() as r:
         assert [row[0] for row in r.all("SELECT name FROM account ORDER BY name")] == [
-            "Beta Co", "Zeta", "a-team", "alpha", "beta", "émile"
+            "Beta Co",
+            "Zeta",
+            "a-team",
+            "alpha",
+            "beta",
+            "émile",
         ]
 
 
@@ -265,9 +275,9 @@ class _hold_write_lock:
             self.conn = sqlite3.connect(str(self.db_path), isolation_level=None)
             self.conn.execute("BEGIN IMMEDIATE")
         else:
-            from handoff_cli.store import WRITE_LOCK_KEY
-
             import psycopg
+
+            from handoff_cli.store import WRITE_LOCK_KEY
 
             self.conn = psycopg.connect(resolve_url(self.db_path).replace("postgresql+psycopg", "postgresql"))
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
@@ -357,6 +367,6 @@ def test_store_revision_is_none_on_a_blank_database(pg_admin):
 def test_only_byte_order_collations_are_accepted_for_postgres():
     from handoff_cli.store import _byte_order_collation
 
-    assert [_byte_order_collation(c) for c in ("C", "POSIX", "C.UTF-8", "C.utf8", "en_US.UTF-8", "de_DE.utf8", None)] == [
-        True, True, True, True, False, False, False
-    ]
+    assert [
+        _byte_order_collation(c) for c in ("C", "POSIX", "C.UTF-8", "C.utf8", "en_US.UTF-8", "de_DE.utf8", None)
+    ] == [True, True, True, True, False, False, False]

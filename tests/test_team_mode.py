@@ -90,7 +90,10 @@ def _tables(url: str) -> list[str]:
     engine = create_engine(resolve_url(url), poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            return [r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"))]
+            return [
+                r[0]
+                for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"))
+            ]
     finally:
         engine.dispose()
 
@@ -112,7 +115,9 @@ def test_out_of_date_postgres_store_says_run_db_upgrade_and_is_not_migrated(blan
     upgraded = run("db", "upgrade", db=blank_pg, check=True)
     assert f"is at schema {SCHEMA_HEAD}" in upgraded.stderr and password not in upgraded.stderr
     run("account", "add", "Acme", "--signed", "2026-01-05", db=blank_pg, check=True)
-    assert [a["name"] for a in json.loads(run("account", "list", "-f", "json", db=blank_pg, check=True).stdout)["accounts"]] == ["Acme"]
+    assert [
+        a["name"] for a in json.loads(run("account", "list", "-f", "json", db=blank_pg, check=True).stdout)["accounts"]
+    ] == ["Acme"]
 
 
 @pytest.mark.pg_only
@@ -157,7 +162,19 @@ def test_two_upgrades_at_once_both_succeed_and_the_schema_is_right(blank_pg):
 def _populate(db) -> None:
     """A small portfolio with every kind of fact, written through the CLI."""
     steps = [
-        ("account", "add", "Acme", "--signed", "2026-01-05", "--arr", "120000", "--segment", "enterprise", "--external-id", "HS-1"),
+        (
+            "account",
+            "add",
+            "Acme",
+            "--signed",
+            "2026-01-05",
+            "--arr",
+            "120000",
+            "--segment",
+            "enterprise",
+            "--external-id",
+            "HS-1",
+        ),
         ("account", "add", "beta labs", "--signed", "2026-02-10", "--motion", "self-serve", "--arr", "9000.5"),
         ("account", "add", "Émile & Co", "--signed", "2026-03-01", "--ttv-target", "45", "--segment", "mid"),
         ("account", "add", "Zeta", "--signed", "2025-11-20", "--segment", "enterprise"),
@@ -165,13 +182,52 @@ def _populate(db) -> None:
         ("owner", "assign", "Acme", "sponsor", "Sam Sponsor", "--on", "2026-01-05"),
         ("owner", "assign", "Émile & Co", "implementation", "Ivy", "--on", "2026-03-01"),
         ("owner", "assign", "Zeta", "implementation", "Jon", "--on", "2025-11-20"),
-        ("plan", "set", "Acme", "--outcome", "Close the books in 3 days", "--sponsor", "Sam Sponsor",
-         "--criterion", "Month-end close under 3 days", "--criterion", "Two teams live", "--on", "2026-01-10"),
+        (
+            "plan",
+            "set",
+            "Acme",
+            "--outcome",
+            "Close the books in 3 days",
+            "--sponsor",
+            "Sam Sponsor",
+            "--criterion",
+            "Month-end close under 3 days",
+            "--criterion",
+            "Two teams live",
+            "--on",
+            "2026-01-10",
+        ),
         ("milestone", "add", "Acme", "Kickoff", "--due", "2026-01-15", "--kind", "discovery", "--on", "2026-01-05"),
         ("milestone", "add", "Acme", "Go live", "--due", "2026-03-01", "--kind", "go-live", "--on", "2026-01-05"),
-        ("milestone", "add", "Zeta", "Data import", "--due", "2026-01-10", "--kind", "migration", "--side", "customer", "--on", "2025-11-20"),
+        (
+            "milestone",
+            "add",
+            "Zeta",
+            "Data import",
+            "--due",
+            "2026-01-10",
+            "--kind",
+            "migration",
+            "--side",
+            "customer",
+            "--on",
+            "2025-11-20",
+        ),
         ("milestone", "done", "Acme", "Kickoff", "--on", "2026-01-14"),
-        ("milestone", "slip", "Acme", "Go live", "--to", "2026-03-20", "--cause", "customer", "--note", "IT freeze", "--on", "2026-02-20"),
+        (
+            "milestone",
+            "slip",
+            "Acme",
+            "Go live",
+            "--to",
+            "2026-03-20",
+            "--cause",
+            "customer",
+            "--note",
+            "IT freeze",
+            "--on",
+            "2026-02-20",
+        ),
         ("milestone", "done", "Acme", "Go live", "--on", "2026-03-18"),
         ("event", "log", "Acme", "go-live", "--on", "2026-03-18"),
         ("event", "log", "Acme", "first-value", "--on", "2026-04-02", "--note", "first close in 4 days"),

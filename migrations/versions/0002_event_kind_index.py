@@ -9,23 +9,25 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-25 09:30:00
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
+from typing import Union
 
 from alembic import op
 
-
-revision: str = '0002'
-down_revision: Union[str, None] = '0001'
+revision: str = "0002"
+down_revision: Union[str, None] = "0001"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('event', schema=None) as batch_op:
-        batch_op.create_index('ix_event_kind_account_on', ['kind', 'account_id', 'occurred_on', 'id', 'value'],
-                              unique=False)
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_event_kind_account_on", ["kind", "account_id", "occurred_on", "id", "value"], unique=False
+        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('event', schema=None) as batch_op:
-        batch_op.drop_index('ix_event_kind_account_on')
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_index("ix_event_kind_account_on")

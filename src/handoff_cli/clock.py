@@ -78,8 +78,10 @@ def parse_date(text: str, *, today: date, what: str = "date") -> date:
         # strict: ISO 8601 only. Day-first or month-first forms such as 12/01/2026
         # are refused rather than guessed (imports have --date-format for those).
         parsed = pendulum.parse(raw, strict=True)
-    except Exception:
-        raise BadInput(f"{what} {text!r} is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w") from None
+    except Exception:  # noqa: BLE001 - pendulum raises ParserError, ValueError or TypeError
+        raise BadInput(
+            f"{what} {text!r} is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w"
+        ) from None
     if isinstance(parsed, datetime):
         return parsed.date()
     if isinstance(parsed, date):

@@ -114,15 +114,15 @@ def _line_of(text: str, dotted: str) -> Optional[int]:
         m = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?$", line)
         if m:
             table = m.group(1)
-            parts = [p.strip().strip('"\'') for p in table.split(".")]
+            parts = [p.strip().strip("\"'") for p in table.split(".")]
             if parts == want[: len(parts)] and len(parts) == len(want):
                 return number
             continue
         m = re.match(r"^([^=]+?)\s*=", line)
         if not m:
             continue
-        key = [p.strip().strip('"\'') for p in m.group(1).split(".")]
-        head = [p.strip().strip('"\'') for p in table.split(".")] if table else []
+        key = [p.strip().strip("\"'") for p in m.group(1).split(".")]
+        head = [p.strip().strip("\"'") for p in table.split(".")] if table else []
         full = head + key
         if full == want[: len(full)] or want == full[: len(want)]:
             return number

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import io
 import shlex
+from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 from handoff_cli.errors import BadInput, OperationFailed, StoreError
 

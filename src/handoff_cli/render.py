@@ -14,10 +14,11 @@ import json
 import math
 import os
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 SCHEMA_VERSION = 1
 
@@ -142,7 +143,13 @@ def print_renderable(renderable: Any) -> None:
     sys.stdout.write(text + "\n")
 
 
-def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[Col], *, title: str | None = None, styles: Mapping[str, str] | None = None):
+def table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[Col],
+    *,
+    title: str | None = None,
+    styles: Mapping[str, str] | None = None,
+):
     from rich import box
     from rich.table import Table
 
@@ -192,7 +199,9 @@ def emit_listing(
         shown = rows if limit is None else rows[:limit]
         print_renderable(table(shown, columns, title=title))
         if len(rows) > len(shown):
-            note(f"... and {len(rows) - len(shown)} more (raise --limit, or use --format json|csv|markdown for every row)")
+            note(
+                f"... and {len(rows) - len(shown)} more (raise --limit, or use --format json|csv|markdown for every row)"
+            )
 
 
 def emit_json(payload: Mapping[str, Any]) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import gc
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Optional
 
 from handoff_cli import render
 from handoff_cli.render import Col
@@ -50,7 +51,9 @@ def _emit(
     shown = rows if limit is None else rows[:limit]
     render.print_renderable(render.table(shown, columns, title=title, styles=styles if render.use_color() else None))
     if len(rows) > len(shown):
-        render.note(f"... and {len(rows) - len(shown)} more (raise --limit, or use --format json|csv|markdown for every row)")
+        render.note(
+            f"... and {len(rows) - len(shown)} more (raise --limit, or use --format json|csv|markdown for every row)"
+        )
 
 
 def _plain(value: Any) -> Any:
@@ -96,8 +99,15 @@ FINDING_COLUMNS = [
 
 def _finding_json(f, iso: Optional[Mapping[date, str]] = None) -> dict[str, Any]:
     since = f.since.isoformat() if iso is None else iso[f.since]
-    return {"account": f.account, "rule": f.rule, "severity": f.severity, "since": since,
-            "days": f.days, "detail": f.detail, "weight": f.weight}
+    return {
+        "account": f.account,
+        "rule": f.rule,
+        "severity": f.severity,
+        "since": since,
+        "days": f.days,
+        "detail": f.detail,
+        "weight": f.weight,
+    }
 
 
 class _IsoDates(dict):
@@ -261,8 +271,12 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
     """The brief as lines of styled segments (plain text joins the texts)."""
     band_style = BAND_STYLE.get(b.band, "")
     L: list[list[Segment]] = []
-    head = f"{b.account}  ({b.motion}" + (f", {b.segment}" if b.segment else "") + (
-        f", {b.external_id}" if b.external_id else "") + ")"
+    head = (
+        f"{b.account}  ({b.motion}"
+        + (f", {b.segment}" if b.segment else "")
+        + (f", {b.external_id}" if b.external_id else "")
+        + ")"
+    )
     L.append([(head, "bold"), (f"   as of {b.as_of.isoformat()}", "dim")])
     status = []
     if b.archived_on:
@@ -271,9 +285,17 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
         status.append(f"churned {b.churned_on.isoformat()}")
     if b.graduated_on:
         status.append(f"graduated {b.graduated_on.isoformat()}")
-    L.append([("Stage ", "dim"), (b.stage, "bold"), ("   Health ", "dim"), (f"{b.score}/100 {b.band}", f"bold {band_style}"),
-              ("   Owner ", "dim"), (b.owner or "nobody", "bold" if b.owner else "bold red")]
-             + ([("   " + ", ".join(status), "magenta")] if status else []))
+    L.append(
+        [
+            ("Stage ", "dim"),
+            (b.stage, "bold"),
+            ("   Health ", "dim"),
+            (f"{b.score}/100 {b.band}", f"bold {band_style}"),
+            ("   Owner ", "dim"),
+            (b.owner or "nobody", "bold" if b.owner else "bold red"),
+        ]
+        + ([("   " + ", ".join(status), "magenta")] if status else [])
+    )
     L.append([])
     L.append([("Owners", "bold")])
     for role, person in b.owners.items():
@@ -307,9 +329,13 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
             go_text.append(_signed_days((live - planned).days))
     else:
         go_text.append("not live yet")
-    L.append([("  Go-live  ", "dim"),
-              (_bar(b.signed_on, live or b.as_of, planned, go_end, fancy=fancy), "green" if live else "cyan"),
-              ("  " + ", ".join(go_text), "")])
+    L.append(
+        [
+            ("  Go-live  ", "dim"),
+            (_bar(b.signed_on, live or b.as_of, planned, go_end, fancy=fancy), "green" if live else "cyan"),
+            ("  " + ", ".join(go_text), ""),
+        ]
+    )
     # TTV: day N of the target, with the projection
     t = b.target_on
     fv = b.first_value_on
@@ -323,18 +349,28 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
         if proj:
             late = (proj - t).days
             ttv_text += f"; projected first value {proj.isoformat()}" + (
-                f", {late} days late" if late > 0 else ", on target")
+                f", {late} days late" if late > 0 else ", on target"
+            )
         style = "red" if b.as_of > t else ("yellow" if proj and proj > t else "green")
-    L.append([("  TTV      ", "dim"), (_bar(b.signed_on, fv or b.as_of, t, ttv_end, fancy=fancy), style),
-              ("  " + ttv_text, "")])
+    L.append(
+        [
+            ("  TTV      ", "dim"),
+            (_bar(b.signed_on, fv or b.as_of, t, ttv_end, fancy=fancy), style),
+            ("  " + ttv_text, ""),
+        ]
+    )
     L.append([])
     L.append([("Health ", "bold"), (f"{b.score}/100 {b.band}", f"bold {band_style}")])
     L.append([("    100  ", "dim"), ("start", "dim")])
     width = max([len(f.rule) for f in b.findings] + [4])
     for f in b.findings:
-        L.append([(f"  - {f.weight:>3}  ", SEVERITY_STYLE.get(f.severity, "")),
-                  (f"{f.rule:<{width}}  ", SEVERITY_STYLE.get(f.severity, "")),
-                  (f.detail, "")])
+        L.append(
+            [
+                (f"  - {f.weight:>3}  ", SEVERITY_STYLE.get(f.severity, "")),
+                (f"{f.rule:<{width}}  ", SEVERITY_STYLE.get(f.severity, "")),
+                (f.detail, ""),
+            ]
+        )
     total = sum(f.weight for f in b.findings)
     floor = " (floored at 0)" if 100 - total < 0 else ""
     L.append([(f"  = {b.score:>3}  ", f"bold {band_style}"), (f"{b.band}{floor}", band_style)])
@@ -350,8 +386,14 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
     h = b.handover
     if h:
         L.append([("Handover", "bold"), (f"  {h['handed_on'].isoformat()}  {h['from'] or '?'} -> {h['to']}", "")])
-        L.append([("  value gate passed  ", "dim"), ("yes" if h["gate_passed"] else "no", "" if h["gate_passed"] else "yellow"),
-                  ("   joint call  ", "dim"), ("yes" if h["joint_call"] else "no", "" if h["joint_call"] else "yellow")])
+        L.append(
+            [
+                ("  value gate passed  ", "dim"),
+                ("yes" if h["gate_passed"] else "no", "" if h["gate_passed"] else "yellow"),
+                ("   joint call  ", "dim"),
+                ("yes" if h["joint_call"] else "no", "" if h["joint_call"] else "yellow"),
+            ]
+        )
         for label, key in (("promised", "promised"), ("customised", "customised"), ("open issues", "open_issues")):
             L.append([(f"  {label:<12}", "dim"), (h[key] or "-", "")])
     else:
@@ -366,14 +408,19 @@ def brief_text(b) -> str:
 
 def brief_markdown(b) -> str:
     md = render.md_cell
-    out = [f"**{md(b.account)}** ({b.motion}) as of {b.as_of.isoformat()}: stage **{b.stage}**, "
-           f"health **{b.score}/100 ({b.band})**, owner {md(b.owner or 'nobody')}", ""]
+    out = [
+        f"**{md(b.account)}** ({b.motion}) as of {b.as_of.isoformat()}: stage **{b.stage}**, "
+        f"health **{b.score}/100 ({b.band})**, owner {md(b.owner or 'nobody')}",
+        "",
+    ]
     out.append("**Owners:** " + ", ".join(f"{role} {md(p or '-')}" for role, p in b.owners.items()))
     out.append("")
     if b.plan:
         p = b.plan
-        out.append(f"**Success plan** (v{p['version']}, agreed {_d(p['agreed_on'])}, sponsor {md(p['sponsor'] or '-')}): "
-                   f"{md(p['outcome'])}")
+        out.append(
+            f"**Success plan** (v{p['version']}, agreed {_d(p['agreed_on'])}, sponsor {md(p['sponsor'] or '-')}): "
+            f"{md(p['outcome'])}"
+        )
         out.extend(f"- {md(c)}" for c in p["criteria"])
     else:
         out.append("**Success plan:** none yet")
@@ -403,9 +450,11 @@ def brief_markdown(b) -> str:
         out.append("")
     h = b.handover
     if h:
-        out.append(f"**Handover** {h['handed_on'].isoformat()} {md(h['from'] or '?')} → {md(h['to'])}: "
-                   f"value gate {'passed' if h['gate_passed'] else 'NOT passed'}, "
-                   f"{'joint call' if h['joint_call'] else 'no joint call'}")
+        out.append(
+            f"**Handover** {h['handed_on'].isoformat()} {md(h['from'] or '?')} → {md(h['to'])}: "
+            f"value gate {'passed' if h['gate_passed'] else 'NOT passed'}, "
+            f"{'joint call' if h['joint_call'] else 'no joint call'}"
+        )
         for label, key in (("Promised", "promised"), ("Customised", "customised"), ("Open issues", "open_issues")):
             if h[key]:
                 out.append(f"- {label}: {md(h[key])}")
@@ -473,4 +522,6 @@ def emit_timeline(tl, *, fmt: Any, limit: Optional[int]) -> None:
         empty=f"no facts for {tl.account} on or before {tl.as_of.isoformat()}",
     )
     if earlier:
-        render.note(f"... {earlier} earlier facts not shown (raise --limit, or use --format json|csv|markdown for every row)")
+        render.note(
+            f"... {earlier} earlier facts not shown (raise --limit, or use --format json|csv|markdown for every row)"
+        )

@@ -16,11 +16,12 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from handoff_cli import SCHEMA_HEAD
 from handoff_cli.errors import BadInput, Conflict, StoreBusy, StoreError
@@ -51,7 +52,9 @@ def resolve_url(db: str | None = None) -> str:
     scheme, rest = raw.split("://", 1)
     if scheme.lower() in _PG_SCHEMES:
         if not rest.strip("/"):
-            raise BadInput(f"store URL {mask_url(raw)!r} names no server or database: use postgresql+psycopg://user@host/db")
+            raise BadInput(
+                f"store URL {mask_url(raw)!r} names no server or database: use postgresql+psycopg://user@host/db"
+            )
         _remember_password(rest)
         return "postgresql+psycopg://" + rest
     if scheme.lower() == "sqlite":
@@ -284,7 +287,7 @@ class Store:
         script = ScriptDirectory.from_config(alembic_config(self.url))
         try:
             return script.get_revision(rev) is not None
-        except Exception:
+        except Exception:  # noqa: BLE001 - alembic raises several unrelated types for an unknown id
             return False
 
     def upgrade(self, target: str = "head") -> None:
@@ -357,14 +360,14 @@ class Store:
         return dest
 
     # -- engines -----------------------------------------------------------
-    def engine_raw(self) -> "Engine":
+    def engine_raw(self) -> Engine:
         """The engine, without the readiness check. Only store code and migrations use it."""
         if self._engine is None:
             self._engine = make_engine(self.url)
         return self._engine
 
     @property
-    def engine(self) -> "Engine":
+    def engine(self) -> Engine:
         self.ensure_ready()
         return self.engine_raw()
 
@@ -375,7 +378,7 @@ class Store:
             self._engine = None
 
     @contextmanager
-    def write(self) -> Iterator["Session"]:
+    def write(self) -> Iterator[Session]:
         """One write transaction. Commits whole, or rolls back and re-raises.
 
         Writers queue one at a time on both backends: SQLite by BEGIN IMMEDIATE, PostgreSQL by a
@@ -407,7 +410,7 @@ class Store:
             raise
 
     @contextmanager
-    def reader(self) -> Iterator["Reader"]:
+    def reader(self) -> Iterator[Reader]:
         """A consistent read-only snapshot for reports."""
         self.ensure_ready()
         if self.is_sqlite:
@@ -524,7 +527,7 @@ def _like_sqlite(value: Any) -> Any:
     return value
 
 
-def make_engine(url: str) -> "Engine":
+def make_engine(url: str) -> Engine:
     """The one engine factory. SQLite: WAL, busy timeout, foreign keys, synchronous=FULL,
     and every transaction opened with BEGIN IMMEDIATE so a write never deadlocks on upgrade."""
     from sqlalchemy import create_engine, event
@@ -548,7 +551,9 @@ def make_engine(url: str) -> "Engine":
 
         return engine
     try:
-        connect_args = {k: v for k, v in (("connect_timeout", 10), ("application_name", "handoff")) if f"{k}=" not in url}
+        connect_args = {
+            k: v for k, v in (("connect_timeout", 10), ("application_name", "handoff")) if f"{k}=" not in url
+        }
         return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except ModuleNotFoundError:
         raise StoreError("team mode needs psycopg: pip install 'handoff-cli[postgres]'") from None

@@ -10,8 +10,17 @@ BASE = {"schema_version": 1, "as_of": "2026-06-01"}
 
 
 def account(name, signed, motion="high-touch", target=90, **kw):
-    out = {"name": name, "external_id": None, "signed_on": signed, "motion": motion, "segment": None,
-           "ttv_target_days": target, "arr": None, "archived_on": None, "churned_on": None}
+    out = {
+        "name": name,
+        "external_id": None,
+        "signed_on": signed,
+        "motion": motion,
+        "segment": None,
+        "ttv_target_days": target,
+        "arr": None,
+        "archived_on": None,
+        "churned_on": None,
+    }
     out.update(kw)
     return out
 
@@ -27,10 +36,29 @@ def assert_bad(result, message: str) -> None:
 
 
 def test_add_with_every_option(handoff):
-    out = handoff.json("account", "add", "Acme", "--signed", "2026-03-01", "--motion", "self-serve",
-                       "--segment", "mid-market", "--ttv-target", "30", "--arr", "120000", "--external-id", "hs-1001")
-    assert out == {**BASE, "account": account("Acme", "2026-03-01", "self-serve", 30, segment="mid-market",
-                                              arr=120000.0, external_id="hs-1001")}
+    out = handoff.json(
+        "account",
+        "add",
+        "Acme",
+        "--signed",
+        "2026-03-01",
+        "--motion",
+        "self-serve",
+        "--segment",
+        "mid-market",
+        "--ttv-target",
+        "30",
+        "--arr",
+        "120000",
+        "--external-id",
+        "hs-1001",
+    )
+    assert out == {
+        **BASE,
+        "account": account(
+            "Acme", "2026-03-01", "self-serve", 30, segment="mid-market", arr=120000.0, external_id="hs-1001"
+        ),
+    }
     assert handoff.json("account", "show", "hs-1001") == out
 
 
@@ -74,39 +102,66 @@ def test_option_value_starting_with_dash(handoff):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["Beta", "--signed", "2026-13-01"],
-         "--signed '2026-13-01' is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w"),
-        (["Beta", "--signed", "2026-02-29"],
-         "--signed '2026-02-29' is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w"),
-        (["Beta", "--signed", "soon"],
-         "--signed 'soon' is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w"),
-        (["ACME", "--signed", "2026-01-01"], "an account named 'ACME' exists already (names are unique, ignoring case)"),
-        ([" acme ", "--signed", "2026-01-01"], "an account named 'acme' exists already (names are unique, ignoring case)"),
-        (["Beta", "--signed", "2026-01-01", "--external-id", "crm-1"], "external id 'crm-1' belongs to another account"),
+        (
+            ["Beta", "--signed", "2026-13-01"],
+            "--signed '2026-13-01' is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w",
+        ),
+        (
+            ["Beta", "--signed", "2026-02-29"],
+            "--signed '2026-02-29' is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w",
+        ),
+        (
+            ["Beta", "--signed", "soon"],
+            "--signed 'soon' is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w",
+        ),
+        (
+            ["ACME", "--signed", "2026-01-01"],
+            "an account named 'ACME' exists already (names are unique, ignoring case)",
+        ),
+        (
+            [" acme ", "--signed", "2026-01-01"],
+            "an account named 'acme' exists already (names are unique, ignoring case)",
+        ),
+        (
+            ["Beta", "--signed", "2026-01-01", "--external-id", "crm-1"],
+            "external id 'crm-1' belongs to another account",
+        ),
         (["", "--signed", "2026-01-01"], "account name must not be empty"),
         (["  ", "--signed", "2026-01-01"], "account name must not be empty"),
         (["Be\x07ta", "--signed", "2026-01-01"], "account name contains control characters"),
         (["\x1b[31mred", "--signed", "2026-01-01"], "account name contains control characters"),
-        (["Beta", "--signed", "2026-01-01", "--ttv-target=-1"],
-         "TTV target -1 must be a whole number of days from 0 to 36500"),
-        (["Beta", "--signed", "2026-01-01", "--ttv-target", "ninety"],
-         "Invalid value for '--ttv-target': 'ninety' is not a valid int. (see `handoff account add --help`)"),
+        (
+            ["Beta", "--signed", "2026-01-01", "--ttv-target=-1"],
+            "TTV target -1 must be a whole number of days from 0 to 36500",
+        ),
+        (
+            ["Beta", "--signed", "2026-01-01", "--ttv-target", "ninety"],
+            "Invalid value for '--ttv-target': 'ninety' is not a valid int. (see `handoff account add --help`)",
+        ),
         (["Beta", "--signed", "2026-01-01", "--arr=-5"], "ARR -5 must be a number zero or more"),
-        (["Beta", "--signed", "2026-01-01", "--arr", "lots"],
-         "Invalid value for '--arr': 'lots' is not a valid float. (see `handoff account add --help`)"),
+        (
+            ["Beta", "--signed", "2026-01-01", "--arr", "lots"],
+            "Invalid value for '--arr': 'lots' is not a valid float. (see `handoff account add --help`)",
+        ),
         (["Beta", "--signed", "2026-01-01", "--arr", "nan"], "ARR nan must be a number zero or more"),
-        (["Beta", "--signed", "2026-01-01", "--motion", "enterprise"],
-         "motion 'enterprise' is not one of high-touch, self-serve"),
+        (
+            ["Beta", "--signed", "2026-01-01", "--motion", "enterprise"],
+            "motion 'enterprise' is not one of high-touch, self-serve",
+        ),
         (["Beta", "--signed", "2026-01-01", "--motion", ""], "motion '' is not one of high-touch, self-serve"),
         (["Beta", "--signed", "2026-01-01", "--segment", "a\nb"], "segment contains control characters"),
         (["Beta"], "Missing option '--signed'. (see `handoff account add --help`)"),
-        (["Beta", "--signed", "-2w"],
-         "option --signed is followed by '-2w', which is not taken as its value: write a value that starts with '-' "
-         "as --signed=-2w (see `handoff account add --help`)"),
+        (
+            ["Beta", "--signed", "-2w"],
+            "option --signed is followed by '-2w', which is not taken as its value: write a value that starts with '-' "
+            "as --signed=-2w (see `handoff account add --help`)",
+        ),
         # without the check, the segment would silently become "--motion"
-        (["Beta", "--signed", "2026-01-01", "--segment", "--motion", "self-serve"],
-         "option --segment is followed by '--motion', which is not taken as its value: write a value that starts "
-         "with '-' as --segment=--motion (see `handoff account add --help`)"),
+        (
+            ["Beta", "--signed", "2026-01-01", "--segment", "--motion", "self-serve"],
+            "option --segment is followed by '--motion', which is not taken as its value: write a value that starts "
+            "with '-' as --segment=--motion (see `handoff account add --help`)",
+        ),
     ],
 )
 def test_add_bad_input(handoff, dump, args, message):
@@ -121,8 +176,19 @@ def test_add_bad_input(handoff, dump, args, message):
 
 @pytest.fixture
 def portfolio(handoff):
-    handoff.ok("account", "add", "Acme", "--signed", "2026-01-05", "--external-id", "HS-1001", "--segment", "enterprise",
-               "--arr", "1234567")
+    handoff.ok(
+        "account",
+        "add",
+        "Acme",
+        "--signed",
+        "2026-01-05",
+        "--external-id",
+        "HS-1001",
+        "--segment",
+        "enterprise",
+        "--arr",
+        "1234567",
+    )
     handoff.ok("account", "add", "beta", "--signed", "2026-03-01", "--motion", "self-serve")
     handoff.ok("account", "add", "Churned Co", "--signed", "2026-01-10")
     handoff.ok("event", "log", "Churned Co", "churned", "--on", "2026-05-01")
@@ -146,22 +212,27 @@ def test_list_default_hides_archived_churned_and_future(handoff, portfolio):
 
 
 def test_list_all(handoff, portfolio):
-    assert handoff.json("account", "list", "--all") == {**BASE, "accounts": [
-        ACME,
-        account("Archived Co", "2026-01-02", archived_on="2026-06-01"),
-        BETA,
-        account("Churned Co", "2026-01-10", churned_on="2026-05-01"),
-        CHURNING,  # churns tomorrow: not churned today
-        account("Later Co", "2026-06-02"),  # signed tomorrow: only with --all
-        LEAVING,
-    ]}
+    assert handoff.json("account", "list", "--all") == {
+        **BASE,
+        "accounts": [
+            ACME,
+            account("Archived Co", "2026-01-02", archived_on="2026-06-01"),
+            BETA,
+            account("Churned Co", "2026-01-10", churned_on="2026-05-01"),
+            CHURNING,  # churns tomorrow: not churned today
+            account("Later Co", "2026-06-02"),  # signed tomorrow: only with --all
+            LEAVING,
+        ],
+    }
 
 
 def test_list_as_of_a_later_date_sees_the_future_writes(handoff, portfolio):
     out = handoff.json("--as-of", "2026-06-06", "account", "list")
-    assert out == {"schema_version": 1, "as_of": "2026-06-06", "accounts": [
-        ACME, BETA, account("Later Co", "2026-06-02")
-    ]}
+    assert out == {
+        "schema_version": 1,
+        "as_of": "2026-06-06",
+        "accounts": [ACME, BETA, account("Later Co", "2026-06-02")],
+    }
 
 
 TABLE = (
@@ -183,7 +254,9 @@ def test_list_table_is_plain_text(handoff, portfolio):
 def test_list_table_all_shows_churn(handoff, portfolio):
     lines = handoff.ok("account", "list", "--all", "--format", "table").stdout.splitlines()
     # after TTV target: 2 + ARR (7 wide, empty) + 2 + Archived (10 wide, empty) + 2 = 23 spaces
-    assert lines[4] == "Churned Co                high-touch              2026-01-10          90" + " " * 23 + "2026-05-01"
+    assert (
+        lines[4] == "Churned Co                high-touch              2026-01-10          90" + " " * 23 + "2026-05-01"
+    )
 
 
 def test_list_limit(handoff, portfolio):
@@ -202,8 +275,10 @@ def test_list_limit(handoff, portfolio):
 
 
 def test_list_limit_must_be_positive(handoff, portfolio):
-    assert_bad(handoff("account", "list", "--limit", "0"),
-               "Invalid value for '--limit': 0 is not in the range x>=1. (see `handoff account list --help`)")
+    assert_bad(
+        handoff("account", "list", "--limit", "0"),
+        "Invalid value for '--limit': 0 is not in the range x>=1. (see `handoff account list --help`)",
+    )
 
 
 def test_list_csv(handoff, portfolio):
@@ -231,14 +306,19 @@ def test_list_markdown(handoff, portfolio):
 
 def test_list_empty(handoff):
     result = handoff.ok("account", "list")
-    assert (result.stdout, result.stderr) == ("", "no accounts yet: add one with `handoff account add NAME --signed DATE`\n")
+    assert (result.stdout, result.stderr) == (
+        "",
+        "no accounts yet: add one with `handoff account add NAME --signed DATE`\n",
+    )
     assert handoff.json("account", "list") == {**BASE, "accounts": []}
 
 
 def test_list_bad_format(handoff):
-    assert_bad(handoff("account", "list", "--format", "xml"),
-               "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'csv', 'markdown'. "
-               "(see `handoff account list --help`)")
+    assert_bad(
+        handoff("account", "list", "--format", "xml"),
+        "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'csv', 'markdown'. "
+        "(see `handoff account list --help`)",
+    )
 
 
 # -- show -------------------------------------------------------------------
@@ -257,8 +337,9 @@ def test_show_the_name_wins_over_an_external_id(handoff):
 
 
 def test_show_churned_account(handoff, portfolio):
-    assert handoff.json("account", "show", "churned co")["account"] == account("Churned Co", "2026-01-10",
-                                                                                churned_on="2026-05-01")
+    assert handoff.json("account", "show", "churned co")["account"] == account(
+        "Churned Co", "2026-01-10", churned_on="2026-05-01"
+    )
 
 
 def test_show_table(handoff, portfolio):
@@ -294,8 +375,10 @@ def test_edit_each_field(handoff, portfolio):
     handoff.ok("account", "edit", "acme inc", "--arr", "0.5")
     handoff.ok("account", "edit", "acme inc", "--external-id", "crm-9")
     out = handoff.json("account", "edit", "crm-9", "--segment", "smb")
-    assert out == {**BASE, "account": account("Acme Inc", "2026-01-06", "self-serve", 21, external_id="crm-9",
-                                              segment="smb", arr=0.5)}
+    assert out == {
+        **BASE,
+        "account": account("Acme Inc", "2026-01-06", "self-serve", 21, external_id="crm-9", segment="smb", arr=0.5),
+    }
     out = handoff.json("account", "edit", "Acme Inc", "--segment", "", "--external-id", "")
     assert out["account"] == account("Acme Inc", "2026-01-06", "self-serve", 21, arr=0.5)
     assert handoff.json("account", "show", "acme inc") == out
@@ -303,7 +386,12 @@ def test_edit_each_field(handoff, portfolio):
 
 def test_edit_rename_to_its_own_name_in_another_case(handoff, portfolio):
     handoff.ok("account", "edit", "beta", "--name", "Beta")
-    assert [a["name"] for a in handoff.json("account", "list")["accounts"]] == ["Acme", "Beta", "Churning Co", "Leaving Co"]
+    assert [a["name"] for a in handoff.json("account", "list")["accounts"]] == [
+        "Acme",
+        "Beta",
+        "Churning Co",
+        "Leaving Co",
+    ]
 
 
 def test_edit_churned_account_reports_its_churn(handoff, portfolio):
@@ -318,17 +406,23 @@ def test_edit_churned_account_reports_its_churn(handoff, portfolio):
         (["Acme", "--name", ""], "account name must not be empty"),
         (["Acme", "--name", "a\x7fb"], "account name contains control characters"),
         (["Acme", "--external-id", "HS-2"], "external id 'HS-2' belongs to another account"),
-        (["Acme", "--signed", "2026-04-31"],
-         "--signed '2026-04-31' is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w"),
+        (
+            ["Acme", "--signed", "2026-04-31"],
+            "--signed '2026-04-31' is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w",
+        ),
         (["Acme", "--motion", "Self-Serve"], "motion 'Self-Serve' is not one of high-touch, self-serve"),
         (["Acme", "--ttv-target=-30"], "TTV target -30 must be a whole number of days from 0 to 36500"),
         (["Acme", "--arr=-1", "--segment", "x"], "ARR -1 must be a number zero or more"),
-        (["Acme", "--arr", "1,000"],
-         "Invalid value for '--arr': '1,000' is not a valid float. (see `handoff account edit --help`)"),
+        (
+            ["Acme", "--arr", "1,000"],
+            "Invalid value for '--arr': '1,000' is not a valid float. (see `handoff account edit --help`)",
+        ),
         (["Acne", "--segment", "x"], "no account 'Acne'; did you mean 'Acme'?"),
-        (["Acme", "--signed", "-1d"],
-         "option --signed is followed by '-1d', which is not taken as its value: write a value that starts with '-' "
-         "as --signed=-1d (see `handoff account edit --help`)"),
+        (
+            ["Acme", "--signed", "-1d"],
+            "option --signed is followed by '-1d', which is not taken as its value: write a value that starts with '-' "
+            "as --signed=-1d (see `handoff account edit --help`)",
+        ),
     ],
 )
 def test_edit_bad_input(handoff, dump, args, message):
@@ -355,10 +449,14 @@ def test_archive(handoff, dump):
 def test_archive_json_and_bad_dates(handoff, dump):
     handoff.ok("account", "add", "Acme", "--signed", "2026-03-01")
     before = dump()
-    assert_bad(handoff("account", "archive", "Acme", "--on", "2026-02-28"),
-               "archive date 2026-02-28 is before 'Acme' was signed (2026-03-01): give --on a date on or after it")
-    assert_bad(handoff("account", "archive", "Acme", "--on", "2026-02-30"),
-               "--on '2026-02-30' is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w")
+    assert_bad(
+        handoff("account", "archive", "Acme", "--on", "2026-02-28"),
+        "archive date 2026-02-28 is before 'Acme' was signed (2026-03-01): give --on a date on or after it",
+    )
+    assert_bad(
+        handoff("account", "archive", "Acme", "--on", "2026-02-30"),
+        "--on '2026-02-30' is not a date: use YYYY-MM-DD, today, yesterday, tomorrow, +3d or -2w",
+    )
     assert_bad(handoff("account", "archive", "Nobody"), "no account 'Nobody'; see `handoff account list`")
     assert dump() == before
     out = handoff.json("account", "archive", "Acme", "--on", "2026-03-01")

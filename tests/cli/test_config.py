@@ -14,7 +14,7 @@ def test_config_path_is_handoff_config(handoff, tmp_path):
 def test_config_show_defaults_as_toml_that_reads_back(handoff):
     out = handoff.ok("config", "show").stdout
     assert tomllib.loads(out) == DEFAULTS
-    assert "[rules.stalled]\nseverity = \"breach\"\nweight = 25\ndays = 14\n" in out
+    assert '[rules.stalled]\nseverity = "breach"\nweight = 25\ndays = 14\n' in out
 
 
 def test_config_show_json_overlays_the_file(handoff, tmp_path):
@@ -49,13 +49,13 @@ def test_unknown_rule_id_names_the_line(handoff, tmp_path):
 
 
 def test_wrong_type_names_the_line(handoff, tmp_path):
-    err = bad(handoff, tmp_path, "[rules.stalled]\nseverity = \"breach\"\ndays = \"two weeks\"\n")
+    err = bad(handoff, tmp_path, '[rules.stalled]\nseverity = "breach"\ndays = "two weeks"\n')
     assert err == f"handoff: config {tmp_path / 'config.toml'}, line 3: rules.stalled.days must be a whole number"
 
 
 def test_unknown_setting_and_bad_severity(handoff, tmp_path):
     assert "rules.stalled.dayz is not a setting" in bad(handoff, tmp_path, "[rules.stalled]\ndayz = 3\n")
-    assert "must be one of breach, warning" in bad(handoff, tmp_path, "[rules.stalled]\nseverity = \"fatal\"\n")
+    assert "must be one of breach, warning" in bad(handoff, tmp_path, '[rules.stalled]\nseverity = "fatal"\n')
     assert "must be 0 or more" in bad(handoff, tmp_path, "[rules.stalled]\nweight = -5\n")
     assert "yellow <= green" in bad(handoff, tmp_path, "[bands]\ngreen = 40\n")
     assert "not a known section" in bad(handoff, tmp_path, "[colours]\nred = 1\n")

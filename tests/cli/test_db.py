@@ -43,14 +43,18 @@ def test_check_finds_a_dangling_reference(handoff, db_path):
     handoff.ok("account", "add", "Acme", "--signed", "2026-01-01")
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA foreign_keys=OFF")
-    conn.execute("INSERT INTO event (account_id, kind, occurred_on, created_at) VALUES (99, 'note', '2026-01-02', '2026-01-02 00:00:00.000000')")
+    conn.execute(
+        "INSERT INTO event (account_id, kind, occurred_on, created_at) VALUES (99, 'note', '2026-01-02', '2026-01-02 00:00:00.000000')"
+    )
     conn.commit()
     conn.close()
     result = handoff("db", "check")
     assert result.exit_code == 1
     assert checks(result) == [("integrity", "ok"), ("foreign keys", "failed"), ("schema", "ok")]
     assert "1 rows point at missing rows (event -> account)" in result.stdout
-    assert result.stderr == "handoff: store check failed: foreign keys (1 rows point at missing rows (event -> account))\n"
+    assert (
+        result.stderr == "handoff: store check failed: foreign keys (1 rows point at missing rows (event -> account))\n"
+    )
 
 
 @pytest.mark.sqlite_only
@@ -115,8 +119,10 @@ def test_backup_while_another_connection_writes(handoff, tmp_path, db_path):
     # a writer holds an open write transaction with rows not yet committed
     writer = sqlite3.connect(db_path, isolation_level=None, timeout=10)
     writer.execute("BEGIN IMMEDIATE")
-    writer.execute("INSERT INTO account (name, name_key, signed_on, motion, created_at) "
-                   "VALUES ('Pending', 'pending', '2026-01-02', 'high-touch', '2026-01-02 00:00:00.000000')")
+    writer.execute(
+        "INSERT INTO account (name, name_key, signed_on, motion, created_at) "
+        "VALUES ('Pending', 'pending', '2026-01-02', 'high-touch', '2026-01-02 00:00:00.000000')"
+    )
     dest = tmp_path / "during.db"
     handoff.ok("db", "backup", dest)
     writer.execute("COMMIT")
@@ -136,8 +142,10 @@ def test_backup_while_another_connection_writes(handoff, tmp_path, db_path):
         conn = sqlite3.connect(db_path, isolation_level=None, timeout=10)
         try:
             while not stop.is_set():
-                conn.execute("INSERT INTO event (account_id, kind, occurred_on, created_at) "
-                             "VALUES (1, 'note', '2026-01-03', '2026-01-03 00:00:00.000000')")
+                conn.execute(
+                    "INSERT INTO event (account_id, kind, occurred_on, created_at) "
+                    "VALUES (1, 'note', '2026-01-03', '2026-01-03 00:00:00.000000')"
+                )
                 written.append(1)
                 started.set()
         finally:

@@ -27,7 +27,9 @@ def event(kind, on, value=None, note=None):
 
 
 def test_log_json(handoff, acme):
-    out = handoff.json("event", "log", "crm-1", "usage", "--on", "2026-05-25", "--value", "12", "--note", "weekly export")
+    out = handoff.json(
+        "event", "log", "crm-1", "usage", "--on", "2026-05-25", "--value", "12", "--note", "weekly export"
+    )
     assert out == {
         **BASE,
         "account": "Acme",
@@ -60,8 +62,7 @@ def test_list_is_ordered_and_filterable(handoff, acme):
     }
     assert handoff.json("event", "list", "Acme", "--kind", "usage")["events"] == [event("usage", "2026-05-09", 3)]
     assert handoff.ok("event", "list", "Acme", "--kind", "usage").stdout == (
-        "Date        Kind   Value  Note\n"
-        "2026-05-09  usage      3\n"
+        "Date        Kind   Value  Note\n2026-05-09  usage      3\n"
     )
     assert handoff.ok("event", "list", "Acme", "--format", "csv", "--kind", "note").stdout == (
         "occurred_on,kind,value,note\n2026-05-09,note,,kickoff held\n"
@@ -70,14 +71,22 @@ def test_list_is_ordered_and_filterable(handoff, acme):
 
 def test_csv_escapes_formula_notes(handoff, acme):
     handoff.ok("event", "log", "Acme", "note", "--on", "2026-05-09", "--note", "=HYPERLINK(1)")
-    assert handoff.ok("event", "list", "Acme", "--format", "csv").stdout.splitlines()[1] == "2026-05-09,note,,'=HYPERLINK(1)"
+    assert (
+        handoff.ok("event", "list", "Acme", "--format", "csv").stdout.splitlines()[1]
+        == "2026-05-09,note,,'=HYPERLINK(1)"
+    )
 
 
 def test_go_live_event_completes_the_go_live_milestone(handoff, acme):
     handoff.ok("milestone", "add", "Acme", "Go-live", "--due", "2026-07-01", "--kind", "go-live")
     handoff.ok("milestone", "add", "Acme", "UAT", "--due", "2026-06-20", "--kind", "uat")
     out = handoff.json("event", "log", "Acme", "go-live", "--on", "2026-05-30")
-    assert out == {**BASE, "account": "Acme", "event": event("go-live", "2026-05-30"), "completed_milestones": ["Go-live"]}
+    assert out == {
+        **BASE,
+        "account": "Acme",
+        "event": event("go-live", "2026-05-30"),
+        "completed_milestones": ["Go-live"],
+    }
     ms = {m["title"]: (m["done_on"], m["status"]) for m in handoff.json("milestone", "list", "Acme")["milestones"]}
     assert ms == {"Go-live": ("2026-05-30", "done"), "UAT": (None, "open")}
     # one fact, not two: still exactly one go-live in the ledger
@@ -102,7 +111,10 @@ def test_list_empty(handoff, acme):
     "args, fragment",
     [
         (["event", "log", "Nobody", "note"], "no account 'Nobody'"),
-        (["event", "log", "Acme", "golive"], "unknown event kind 'golive': use one of go-live, workflow-live, first-value"),
+        (
+            ["event", "log", "Acme", "golive"],
+            "unknown event kind 'golive': use one of go-live, workflow-live, first-value",
+        ),
         (["event", "log", "Acme", "note", "--on", "2026-13-01"], "--on '2026-13-01' is not a date"),
         (["event", "log", "Acme", "usage", "--value", "abc"], "usage value 'abc' is not a number"),
         (["event", "log", "Acme", "usage", "--value=-1"], "usage value -1 is out of range"),

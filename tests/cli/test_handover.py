@@ -29,8 +29,19 @@ def test_a_clean_handover_says_who_handed_to_whom(handoff, acme):
 def test_json_is_the_handover_record(handoff, acme):
     _gate(handoff)
     out = handoff.json(
-        "handover", "Acme", "--to", "Carol", "--on", "2026-04-01", "--joint-call",
-        "--promised", "SSO by May", "--customised", "GL mapping", "--open-issues", "export is slow",
+        "handover",
+        "Acme",
+        "--to",
+        "Carol",
+        "--on",
+        "2026-04-01",
+        "--joint-call",
+        "--promised",
+        "SSO by May",
+        "--customised",
+        "GL mapping",
+        "--open-issues",
+        "export is slow",
     )
     assert out == {
         "schema_version": 1,
@@ -110,9 +121,15 @@ def test_on_defaults_to_today(handoff, acme):
         (["handover", "Acme"], "handoff: Missing option '--to'"),
         (["handover", "Acme", "--to", ""], "handoff: --to must not be empty"),
         (["handover", "Acme", "--to", "Carol", "--on", "next week"], "handoff: --on 'next week' is not a date"),
-        (["handover", "Acme", "--to", "Carol", "--on", "2026-01-31"], "handoff: Alice has held the implementation role on Acme since 2026-02-01"),
+        (
+            ["handover", "Acme", "--to", "Carol", "--on", "2026-01-31"],
+            "handoff: Alice has held the implementation role on Acme since 2026-02-01",
+        ),
         (["handover", "Acme", "--to", "Ca\x07rol"], "handoff: --to contains control characters"),
-        (["handover", "Acme", "--to", "Carol", "--promised", "x\x1b[2J"], "handoff: --promised contains control characters"),
+        (
+            ["handover", "Acme", "--to", "Carol", "--promised", "x\x1b[2J"],
+            "handoff: --promised contains control characters",
+        ),
         (["handover", "Acme", "--to", "Carol", "--open-issues", "x" * 10_001], "handoff: --open-issues is too long"),
     ],
 )

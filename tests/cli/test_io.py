@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 from pathlib import Path
 
@@ -30,8 +29,15 @@ def accounts(handoff) -> list[dict]:
 
 
 def acc(name, signed, ext=None, motion="high-touch", segment=None, ttv=90, arr=None):
-    return {"name": name, "external_id": ext, "signed_on": signed, "motion": motion, "segment": segment,
-            "ttv_target_days": ttv, "arr": arr}
+    return {
+        "name": name,
+        "external_id": ext,
+        "signed_on": signed,
+        "motion": motion,
+        "segment": segment,
+        "ttv_target_days": ttv,
+        "arr": arr,
+    }
 
 
 def assert_bad(result, fragment: str) -> None:
@@ -67,7 +73,9 @@ def test_reimport_updates_by_external_id_then_name_and_never_duplicates(handoff,
     first = write(tmp_path, "1.csv", "name,signed,arr,external_id\nAcme,2026-01-05,1000,A1\nGlobex,2026-02-01,,\n")
     handoff.ok("import", "accounts", first)
     # Acme renamed (matched by A1); globex matched by name in other case, gains an id and an ARR
-    again = write(tmp_path, "2.csv", "name,signed,arr,external_id\nAcme Corp,2026-01-06,1500,A1\nGLOBEX,2026-02-01,700,G1\n")
+    again = write(
+        tmp_path, "2.csv", "name,signed,arr,external_id\nAcme Corp,2026-01-06,1500,A1\nGLOBEX,2026-02-01,700,G1\n"
+    )
     result = handoff.ok("import", "accounts", again)
     assert "create 0, update 2, leave 0 unchanged" in result.stderr
     # the first row's name is kept for Globex only when the file does not rename it: GLOBEX renames it
@@ -150,7 +158,9 @@ def test_dry_run_with_invalid_rows_exits_1(handoff, tmp_path, dump):
 def test_missing_required_column_is_exit_2_naming_it(handoff, tmp_path, dump):
     before = dump()
     f = write(tmp_path, "a.csv", "name,motion\nAcme,self-serve\n")
-    assert_bad(handoff("import", "accounts", f, "--from", "handoff"), "missing the column signed for a handoff accounts file")
+    assert_bad(
+        handoff("import", "accounts", f, "--from", "handoff"), "missing the column signed for a handoff accounts file"
+    )
     assert_bad(handoff("import", "accounts", f), "a handoff accounts file needs signed")
     assert dump() == before
 
@@ -178,7 +188,7 @@ def test_semicolons_european_dates_and_amounts(handoff, tmp_path):
 
 
 def test_us_dates_and_dollar_amounts(handoff, tmp_path):
-    f = write(tmp_path, "us.csv", "name,signed,arr\nAcme,04/03/2026,\"$1,200.50\"\nGlobex,12/31/2025,$900\n")
+    f = write(tmp_path, "us.csv", 'name,signed,arr\nAcme,04/03/2026,"$1,200.50"\nGlobex,12/31/2025,$900\n')
     handoff.ok("import", "accounts", f)
     assert accounts(handoff) == [acc("Acme", "2026-04-03", arr=1200.5), acc("Globex", "2025-12-31", arr=900.0)]
 
@@ -189,7 +199,10 @@ def test_ambiguous_dates_need_date_format(handoff, tmp_path, dump):
     assert_bad(handoff("import", "accounts", f), "rerun with --date-format US or --date-format EU")
     assert dump() == before
     handoff.ok("import", "accounts", f, "--date-format", "EU")
-    assert [(a["name"], a["signed_on"]) for a in accounts(handoff)] == [("Acme", "2026-03-04"), ("Globex", "2026-06-05")]
+    assert [(a["name"], a["signed_on"]) for a in accounts(handoff)] == [
+        ("Acme", "2026-03-04"),
+        ("Globex", "2026-06-05"),
+    ]
 
 
 def test_date_format_iso_rejects_other_dates(handoff, tmp_path):
@@ -230,7 +243,11 @@ def test_hubspot_example_with_labels(handoff, tmp_path):
 
 
 def test_hubspot_internal_names(handoff, tmp_path):
-    f = write(tmp_path, "hs.csv", "hs_object_id,name,closedate,hubspot_owner_id\n77,Acme,2026-03-04T10:22:00Z,12\n78,Prospect,,12\n")
+    f = write(
+        tmp_path,
+        "hs.csv",
+        "hs_object_id,name,closedate,hubspot_owner_id\n77,Acme,2026-03-04T10:22:00Z,12\n78,Prospect,,12\n",
+    )
     result = handoff.ok("import", "accounts", f, "--dry-run")
     assert result.stdout.splitlines() == ["create    Acme (line 2)", "skip      line 3: no close date: not a customer"]
     handoff.ok("import", "accounts", f)
@@ -245,8 +262,15 @@ def test_salesforce_example_earliest_won_deal(handoff):
     )
     rows = {r["name"]: r for r in accounts(handoff)}
     assert sorted(rows) == [
-        "Acme Robotics", "Borealis Freight, Inc.", "Café Lumière", "Delta Orchards", "Evergreen Clinics",
-        "Gumtree Learning", "Halcyon Insurance", "Juniper & Sons", "Kestrel Aviation",
+        "Acme Robotics",
+        "Borealis Freight, Inc.",
+        "Café Lumière",
+        "Delta Orchards",
+        "Evergreen Clinics",
+        "Gumtree Learning",
+        "Halcyon Insurance",
+        "Juniper & Sons",
+        "Kestrel Aviation",
     ]
     # earliest won close date 1/12/2026 and that deal's amount, not the April expansion
     assert rows["Acme Robotics"] == acc("Acme Robotics", "2026-01-12", "0015g00000AcmeA1", arr=48000.0)
@@ -264,7 +288,11 @@ def test_salesforce_data_loader_names(handoff, tmp_path):
     )
     handoff.ok("import", "accounts", f)
     assert accounts(handoff) == [acc("Acme", "2026-01-20", "001A", arr=100.0)]
-    g = write(tmp_path, "dl2.csv", "AccountId,StageName,CloseDate,Amount\n001A,Closed Won,2026-01-15,300\n001A,Closed Won,2026-01-15,200\n")
+    g = write(
+        tmp_path,
+        "dl2.csv",
+        "AccountId,StageName,CloseDate,Amount\n001A,Closed Won,2026-01-15,300\n001A,Closed Won,2026-01-15,200\n",
+    )
     # no name column: matched by external id; 300 + 200 won that first day
     handoff.ok("import", "accounts", g)
     assert accounts(handoff) == [acc("Acme", "2026-01-15", "001A", arr=500.0)]
@@ -281,7 +309,9 @@ def two(handoff):
 
 
 def events(handoff, account):
-    return [(e["kind"], e["occurred_on"], e["value"], e["note"]) for e in handoff.json("event", "list", account)["events"]]
+    return [
+        (e["kind"], e["occurred_on"], e["value"], e["note"]) for e in handoff.json("event", "list", account)["events"]
+    ]
 
 
 def test_import_events_name_or_external_id_name_wins(handoff, tmp_path, two):
@@ -290,7 +320,7 @@ def test_import_events_name_or_external_id_name_wins(handoff, tmp_path, two):
         "e.csv",
         "Account,Kind,On,Value,Note\n"
         "A1,usage,2026-05-04,5,\n"
-        "acme,ces,2026-03-02T09:00:00,4.5,\"calm, clear\"\n"  # 'acme' is Acme's name and Globex's id: the name wins
+        'acme,ces,2026-03-02T09:00:00,4.5,"calm, clear"\n'  # 'acme' is Acme's name and Globex's id: the name wins
         "Globex,note,03/20/2026,,met the COO\n",
     )
     result = handoff.ok("import", "events", f)
@@ -335,7 +365,11 @@ def test_import_events_rolls_back_batches_already_written(handoff, tmp_path, two
 
     monkeypatch.setattr(importer, "BATCH_ROWS", 2)
     before = dump()
-    lines = ["account,kind,on,value,note"] + [f"Acme,usage,2026-05-{d:02d},{d}," for d in range(1, 8)] + ["Acme,usage,bad,1,"]
+    lines = (
+        ["account,kind,on,value,note"]
+        + [f"Acme,usage,2026-05-{d:02d},{d}," for d in range(1, 8)]
+        + ["Acme,usage,bad,1,"]
+    )
     f = write(tmp_path, "e.csv", "\n".join(lines) + "\n")
     result = handoff("import", "events", f)
     assert result.exit_code == 1

@@ -22,7 +22,9 @@ def assert_bad(result, fragment: str = "") -> None:
     assert result.stdout == ""
 
 
-def milestone(title, kind="other", side="vendor", baseline="2026-07-01", due=None, done=None, slip_days=0, status="open"):
+def milestone(
+    title, kind="other", side="vendor", baseline="2026-07-01", due=None, done=None, slip_days=0, status="open"
+):
     return {
         "title": title,
         "kind": kind,
@@ -36,7 +38,9 @@ def milestone(title, kind="other", side="vendor", baseline="2026-07-01", due=Non
 
 
 def test_add(handoff, acme):
-    out = handoff.json("milestone", "add", "acme", "SSO", "--due", "2026-07-01", "--kind", "integration", "--side", "customer")
+    out = handoff.json(
+        "milestone", "add", "acme", "SSO", "--due", "2026-07-01", "--kind", "integration", "--side", "customer"
+    )
     assert out == {**BASE, "account": "Acme", "milestone": milestone("SSO", "integration", "customer"), "event": None}
 
 
@@ -65,7 +69,18 @@ def test_done_of_go_live_records_the_event(handoff, acme):
 
 
 def test_done_of_first_workflow_records_workflow_live(handoff, acme):
-    handoff.ok("milestone", "add", "Acme", "First workflow", "--due", "2026-07-01", "--kind", "first-workflow", "--side", "customer")
+    handoff.ok(
+        "milestone",
+        "add",
+        "Acme",
+        "First workflow",
+        "--due",
+        "2026-07-01",
+        "--kind",
+        "first-workflow",
+        "--side",
+        "customer",
+    )
     result = handoff.ok("milestone", "done", "Acme", "First workflow")
     assert result.stderr == "milestone 'First workflow' of Acme done on 2026-06-01; recorded the workflow-live event\n"
     assert [e["kind"] for e in handoff.json("event", "list", "Acme")["events"]] == ["workflow-live"]
@@ -73,7 +88,20 @@ def test_done_of_first_workflow_records_workflow_live(handoff, acme):
 
 def test_slip(handoff, acme):
     handoff.ok("milestone", "add", "Acme", "SSO", "--due", "2026-07-01")
-    out = handoff.json("milestone", "slip", "Acme", "SSO", "--to", "2026-07-22", "--cause", "customer", "--note", "IdP admin away", "--on", "2026-05-30")
+    out = handoff.json(
+        "milestone",
+        "slip",
+        "Acme",
+        "SSO",
+        "--to",
+        "2026-07-22",
+        "--cause",
+        "customer",
+        "--note",
+        "IdP admin away",
+        "--on",
+        "2026-05-30",
+    )
     # 2026-07-22 - 2026-07-01 = 21 days
     assert out == {
         **BASE,
@@ -191,7 +219,10 @@ def test_template_unknown_name_and_malformed_file(handoff, acme, tmp_path, dump)
     bad = tmp_path / "templates" / "broken.toml"
     bad.write_text("[[milestones]\n")
     before = dump()
-    assert_bad(handoff("milestone", "template", "Acme", "--name", "fast"), "no milestone template 'fast': available: broken, standard")
+    assert_bad(
+        handoff("milestone", "template", "Acme", "--name", "fast"),
+        "no milestone template 'fast': available: broken, standard",
+    )
     assert_bad(handoff("milestone", "template", "Acme", "--name", "broken"), f"template file {bad}: not valid TOML: ")
     assert dump() == before
 
@@ -200,22 +231,46 @@ def test_template_unknown_name_and_malformed_file(handoff, acme, tmp_path, dump)
     "args, fragment",
     [
         (["milestone", "add", "Nobody", "SSO", "--due", "2026-07-01"], "no account 'Nobody'"),
-        (["milestone", "add", "Acme", "SSO", "--due", "2026-07-01", "--kind", "party"], "unknown milestone kind 'party'"),
-        (["milestone", "add", "Acme", "SSO", "--due", "2026-07-01", "--side", "both"], "side 'both' is not one of vendor, customer"),
+        (
+            ["milestone", "add", "Acme", "SSO", "--due", "2026-07-01", "--kind", "party"],
+            "unknown milestone kind 'party'",
+        ),
+        (
+            ["milestone", "add", "Acme", "SSO", "--due", "2026-07-01", "--side", "both"],
+            "side 'both' is not one of vendor, customer",
+        ),
         (["milestone", "add", "Acme", "SSO", "--due", "next tuesday"], "--due 'next tuesday' is not a date"),
-        (["milestone", "add", "Acme", "SSO", "--due", "2026-07-01", "--on", "2026-02-30"], "--on '2026-02-30' is not a date"),
+        (
+            ["milestone", "add", "Acme", "SSO", "--due", "2026-07-01", "--on", "2026-02-30"],
+            "--on '2026-02-30' is not a date",
+        ),
         (["milestone", "add", "Acme", "go-live", "--due", "2026-07-01"], "Acme has a milestone 'Go-live' already"),
-        (["milestone", "add", "Acme", "Tab\tin title", "--due", "2026-07-01"], "milestone title contains control characters"),
+        (
+            ["milestone", "add", "Acme", "Tab\tin title", "--due", "2026-07-01"],
+            "milestone title contains control characters",
+        ),
         (["milestone", "add", "Acme", "", "--due", "2026-07-01"], "milestone title must not be empty"),
         (["milestone", "add", "Acme", "SSO"], "--due"),
         (["milestone", "done", "Acme", "Go-live"], "milestone 'Go-live' of Acme was done on 2026-05-20 already"),
         (["milestone", "done", "Acme", "Nope"], "Acme has no milestone 'Nope'"),
         (["milestone", "done", "Acme", "UAT", "--on", "someday"], "--on 'someday' is not a date"),
-        (["milestone", "slip", "Acme", "Go-live", "--to", "2026-08-01", "--cause", "scope"], "a done milestone cannot slip"),
-        (["milestone", "slip", "Acme", "UAT", "--to", "2026-06-20", "--cause", "scope"], "is due on 2026-06-20 already"),
-        (["milestone", "slip", "Acme", "UAT", "--to", "2026-06-21", "--cause", "rain"], "slip cause 'rain' is not one of"),
+        (
+            ["milestone", "slip", "Acme", "Go-live", "--to", "2026-08-01", "--cause", "scope"],
+            "a done milestone cannot slip",
+        ),
+        (
+            ["milestone", "slip", "Acme", "UAT", "--to", "2026-06-20", "--cause", "scope"],
+            "is due on 2026-06-20 already",
+        ),
+        (
+            ["milestone", "slip", "Acme", "UAT", "--to", "2026-06-21", "--cause", "rain"],
+            "slip cause 'rain' is not one of",
+        ),
         (["milestone", "slip", "Acme", "UAT", "--to", "June", "--cause", "scope"], "--to 'June' is not a date"),
-        (["milestone", "slip", "Acme", "UAT", "--to", "2026-06-21", "--cause", "scope", "--note", "a\x1bb"], "note contains control characters"),
+        (
+            ["milestone", "slip", "Acme", "UAT", "--to", "2026-06-21", "--cause", "scope", "--note", "a\x1bb"],
+            "note contains control characters",
+        ),
         (["milestone", "list", "Nobody"], "no account 'Nobody'"),
         (["milestone", "template", "Nobody"], "no account 'Nobody'"),
         (["milestone", "template", "Acme", "--start", "soon"], "--start 'soon' is not a date"),

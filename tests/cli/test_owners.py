@@ -176,14 +176,29 @@ def test_history_as_of_a_past_date_hides_later_facts(handoff, acme):
     "args, message",
     [
         (["owner", "assign", "Nope", "csm", "Carol"], "handoff: no account 'Nope'"),
-        (["owner", "assign", "Acme", "boss", "Carol"], "handoff: unknown role 'boss': use one of implementation, csm, sponsor, champion"),
+        (
+            ["owner", "assign", "Acme", "boss", "Carol"],
+            "handoff: unknown role 'boss': use one of implementation, csm, sponsor, champion",
+        ),
         (["owner", "release", "Acme", "boss"], "handoff: unknown role 'boss'"),
         (["owner", "assign", "Acme", "csm", "Carol", "--on", "2026-13-01"], "handoff: --on '2026-13-01' is not a date"),
         (["owner", "assign", "Acme", "csm", "Carol", "--on", "soon"], "handoff: --on 'soon' is not a date"),
-        (["owner", "release", "Acme", "champion"], "handoff: nobody holds the champion role on Acme: nothing to release"),
-        (["owner", "release", "Acme", "csm", "--on", "2026-01-31"], "handoff: Carol has held the csm role on Acme since 2026-02-01"),
-        (["owner", "assign", "Acme", "csm", "Dan", "--on", "2026-01-31"], "handoff: Carol has held the csm role on Acme since 2026-02-01"),
-        (["owner", "assign", "Acme", "sponsor", "Dana", "--on", "2026-02-10"], "handoff: Dana held the sponsor role on Acme until 2026-02-20"),
+        (
+            ["owner", "release", "Acme", "champion"],
+            "handoff: nobody holds the champion role on Acme: nothing to release",
+        ),
+        (
+            ["owner", "release", "Acme", "csm", "--on", "2026-01-31"],
+            "handoff: Carol has held the csm role on Acme since 2026-02-01",
+        ),
+        (
+            ["owner", "assign", "Acme", "csm", "Dan", "--on", "2026-01-31"],
+            "handoff: Carol has held the csm role on Acme since 2026-02-01",
+        ),
+        (
+            ["owner", "assign", "Acme", "sponsor", "Dana", "--on", "2026-02-10"],
+            "handoff: Dana held the sponsor role on Acme until 2026-02-20",
+        ),
         (["owner", "assign", "Acme", "csm", "Car\x1bol"], "handoff: person contains control characters"),
         (["owner", "assign", "Acme", "csm", "  "], "handoff: person must not be empty"),
         (["owner", "history", "Nope"], "handoff: no account 'Nope'"),

@@ -15,16 +15,36 @@ def acme(handoff):
 
 def _two_versions(handoff):
     handoff.ok(
-        "plan", "set", "Acme", "--outcome", "Close the books in 3 days", "--sponsor", "Dana",
-        "--criterion", "close < 3 days", "--criterion", "2 teams live", "--on", "2026-01-10",
+        "plan",
+        "set",
+        "Acme",
+        "--outcome",
+        "Close the books in 3 days",
+        "--sponsor",
+        "Dana",
+        "--criterion",
+        "close < 3 days",
+        "--criterion",
+        "2 teams live",
+        "--on",
+        "2026-01-10",
     )
     handoff.ok("plan", "set", "Acme", "--outcome", "Close in 2 days", "--on", "2026-03-01")
 
 
 def test_set_prints_a_note(handoff, acme):
     result = handoff.ok(
-        "plan", "set", "acme", "--outcome", "Close the books in 3 days", "--sponsor", "Dana",
-        "--criterion", "close < 3 days", "--on", "2026-01-10",
+        "plan",
+        "set",
+        "acme",
+        "--outcome",
+        "Close the books in 3 days",
+        "--sponsor",
+        "Dana",
+        "--criterion",
+        "close < 3 days",
+        "--on",
+        "2026-01-10",
     )
     assert result.stdout == ""
     assert result.stderr == (
@@ -152,11 +172,20 @@ def test_show_as_of_a_past_date(handoff, acme):
         (["plan", "set", "Acme", "--outcome", "  "], "handoff: outcome must not be empty"),
         (["plan", "set", "Acme"], "handoff: Missing option '--outcome'"),
         (["plan", "set", "Acme", "--outcome", "x", "--on", "2026-02-30"], "handoff: --on '2026-02-30' is not a date"),
-        (["plan", "set", "Acme", "--outcome", "x", "--on", "2026-02-28"], "handoff: version 2 of Acme's plan was agreed on 2026-03-01"),
+        (
+            ["plan", "set", "Acme", "--outcome", "x", "--on", "2026-02-28"],
+            "handoff: version 2 of Acme's plan was agreed on 2026-03-01",
+        ),
         (["plan", "set", "Acme", "--outcome", "x\x1b[31m"], "handoff: outcome contains control characters"),
-        (["plan", "set", "Acme", "--outcome", "x", "--sponsor", "E\tve"], "handoff: sponsor contains control characters"),
+        (
+            ["plan", "set", "Acme", "--outcome", "x", "--sponsor", "E\tve"],
+            "handoff: sponsor contains control characters",
+        ),
         (["plan", "set", "Acme", "--outcome", "x", "--criterion", ""], "handoff: criterion 1 must not be empty"),
-        (["plan", "set", "Acme", "--outcome", "x", "--criterion", "a", "--criterion", "a"], "handoff: criterion 2 'a' is given twice"),
+        (
+            ["plan", "set", "Acme", "--outcome", "x", "--criterion", "a", "--criterion", "a"],
+            "handoff: criterion 2 'a' is given twice",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_changes_nothing(handoff, acme, dump, args, message):

@@ -37,11 +37,34 @@ def build_portfolio(handoff):
     h = handoff.ok
     h("account", "add", "Acme", "--signed", "2026-01-01", "--segment", "Enterprise")
     h("owner", "assign", "Acme", "implementation", "Ivy", "--on", "2026-01-02")
-    h("plan", "set", "Acme", "--outcome", "Close the books in 3 days", "--sponsor", "Sam",
-      "--criterion", "3-day close by Q2", "--on", "2026-01-05")
+    h(
+        "plan",
+        "set",
+        "Acme",
+        "--outcome",
+        "Close the books in 3 days",
+        "--sponsor",
+        "Sam",
+        "--criterion",
+        "3-day close by Q2",
+        "--on",
+        "2026-01-05",
+    )
     h("milestone", "add", "Acme", "Go live", "--due", "2026-03-01", "--kind", "go-live", "--on", "2026-01-05")
-    h("milestone", "add", "Acme", "SSO", "--due", "2026-02-15", "--kind", "integration", "--side", "customer",
-      "--on", "2026-01-05")
+    h(
+        "milestone",
+        "add",
+        "Acme",
+        "SSO",
+        "--due",
+        "2026-02-15",
+        "--kind",
+        "integration",
+        "--side",
+        "customer",
+        "--on",
+        "2026-01-05",
+    )
     h("event", "log", "Acme", "go-live", "--on", "2026-03-01")
     h("event", "log", "Acme", "workflow-live", "--on", "2026-03-05")
     h("handover", "Acme", "--to", "Cara", "--on", "2026-03-10", "--joint-call", "--promised", "Weekly sync")
@@ -65,22 +88,62 @@ def portfolio(handoff):
 
 
 ACME_FINDINGS = [
-    {"account": "Acme", "rule": "ttv-breach", "severity": "breach", "since": "2026-04-01", "days": 61,
-     "detail": "no first value 61 days past the 90-day TTV target (2026-04-01)", "weight": 40},
-    {"account": "Acme", "rule": "stalled", "severity": "breach", "since": "2026-03-01", "days": 92,
-     "detail": "live since 2026-03-01 (go-live) but no first value after 92 days", "weight": 25},
-    {"account": "Acme", "rule": "milestone-overdue", "severity": "warning", "since": "2026-02-15", "days": 106,
-     "detail": "'SSO' was due 2026-02-15, 106 days overdue: the customer must act", "weight": 5},
+    {
+        "account": "Acme",
+        "rule": "ttv-breach",
+        "severity": "breach",
+        "since": "2026-04-01",
+        "days": 61,
+        "detail": "no first value 61 days past the 90-day TTV target (2026-04-01)",
+        "weight": 40,
+    },
+    {
+        "account": "Acme",
+        "rule": "stalled",
+        "severity": "breach",
+        "since": "2026-03-01",
+        "days": 92,
+        "detail": "live since 2026-03-01 (go-live) but no first value after 92 days",
+        "weight": 25,
+    },
+    {
+        "account": "Acme",
+        "rule": "milestone-overdue",
+        "severity": "warning",
+        "since": "2026-02-15",
+        "days": 106,
+        "detail": "'SSO' was due 2026-02-15, 106 days overdue: the customer must act",
+        "weight": 5,
+    },
 ]
 COBALT_OWNERLESS = {
-    "account": "Cobalt", "rule": "ownerless", "severity": "breach", "since": "2026-05-20", "days": 12,
+    "account": "Cobalt",
+    "rule": "ownerless",
+    "severity": "breach",
+    "since": "2026-05-20",
+    "days": 12,
     "detail": "nobody has owned the account since it was signed on 2026-05-20: assign an implementation owner or a CSM",
-    "weight": 30}
+    "weight": 30,
+}
 COBALT_WARNINGS = [
-    {"account": "Cobalt", "rule": "no-success-plan", "severity": "warning", "since": "2026-05-20", "days": 12,
-     "detail": "signed 12 days ago and no success plan: agree one with `handoff plan set`", "weight": 15},
-    {"account": "Cobalt", "rule": "no-exec-sponsor", "severity": "warning", "since": "2026-05-20", "days": 12,
-     "detail": "no executive sponsor named: assign one", "weight": 10},
+    {
+        "account": "Cobalt",
+        "rule": "no-success-plan",
+        "severity": "warning",
+        "since": "2026-05-20",
+        "days": 12,
+        "detail": "signed 12 days ago and no success plan: agree one with `handoff plan set`",
+        "weight": 15,
+    },
+    {
+        "account": "Cobalt",
+        "rule": "no-exec-sponsor",
+        "severity": "warning",
+        "since": "2026-05-20",
+        "days": 12,
+        "detail": "no executive sponsor named: assign one",
+        "weight": 10,
+    },
 ]
 
 
@@ -100,15 +163,48 @@ def test_health_json_exact(portfolio):
         "schema_version": 1,
         "as_of": "2026-06-01",
         "accounts": [
-            {"account": "Acme", "motion": "high-touch", "stage": "first-value", "score": 30, "band": "red",
-             "owner": "Cara", "findings": ["ttv-breach", "stalled", "milestone-overdue"], "segment": "Enterprise",
-             "signed_on": "2026-01-01", "ttv_day": 151, "ttv_target_days": 90, "first_value_on": None},
-            {"account": "Cobalt", "motion": "high-touch", "stage": "kickoff", "score": 45, "band": "red",
-             "owner": None, "findings": ["ownerless", "no-success-plan", "no-exec-sponsor"], "segment": None,
-             "signed_on": "2026-05-20", "ttv_day": 12, "ttv_target_days": 60, "first_value_on": None},
-            {"account": "beta", "motion": "self-serve", "stage": "adopted", "score": 100, "band": "green",
-             "owner": None, "findings": [], "segment": "SMB",
-             "signed_on": "2026-05-01", "ttv_day": 31, "ttv_target_days": 14, "first_value_on": "2026-05-10"},
+            {
+                "account": "Acme",
+                "motion": "high-touch",
+                "stage": "first-value",
+                "score": 30,
+                "band": "red",
+                "owner": "Cara",
+                "findings": ["ttv-breach", "stalled", "milestone-overdue"],
+                "segment": "Enterprise",
+                "signed_on": "2026-01-01",
+                "ttv_day": 151,
+                "ttv_target_days": 90,
+                "first_value_on": None,
+            },
+            {
+                "account": "Cobalt",
+                "motion": "high-touch",
+                "stage": "kickoff",
+                "score": 45,
+                "band": "red",
+                "owner": None,
+                "findings": ["ownerless", "no-success-plan", "no-exec-sponsor"],
+                "segment": None,
+                "signed_on": "2026-05-20",
+                "ttv_day": 12,
+                "ttv_target_days": 60,
+                "first_value_on": None,
+            },
+            {
+                "account": "beta",
+                "motion": "self-serve",
+                "stage": "adopted",
+                "score": 100,
+                "band": "green",
+                "owner": None,
+                "findings": [],
+                "segment": "SMB",
+                "signed_on": "2026-05-01",
+                "ttv_day": 31,
+                "ttv_target_days": 14,
+                "first_value_on": "2026-05-10",
+            },
         ],
     }
 
@@ -133,20 +229,53 @@ def test_as_of_sees_only_earlier_facts(portfolio):
     # = 03-15 <= T: not at risk. Cobalt and beta do not exist yet. Delta (signed 02-01, archived only
     # from 05-01) is active and nobody owns it: 03-04 - 02-01 = 27 + 4 = 31 days.
     out = portfolio.json("report", "breaches", "--as-of", "2026-03-04")
-    delta = lambda rule, sev, w, detail: {"account": "Delta", "rule": rule, "severity": sev,  # noqa: E731
-                                          "since": "2026-02-01", "days": 31, "detail": detail, "weight": w}
-    assert out == {"schema_version": 1, "as_of": "2026-03-04", "findings": [
-        delta("ownerless", "breach", 30, "nobody has owned the account since it was signed on 2026-02-01: "
-                                         "assign an implementation owner or a CSM"),
-        {"account": "Acme", "rule": "milestone-overdue", "severity": "warning", "since": "2026-02-15", "days": 17,
-         "detail": "'SSO' was due 2026-02-15, 17 days overdue: the customer must act", "weight": 5},
-        delta("no-success-plan", "warning", 15, "signed 31 days ago and no success plan: agree one with `handoff plan set`"),
-        delta("no-exec-sponsor", "warning", 10, "no executive sponsor named: assign one"),
-    ]}
+
+    def delta(rule, sev, w, detail):
+        return {
+            "account": "Delta",
+            "rule": rule,
+            "severity": sev,  # noqa: E731
+            "since": "2026-02-01",
+            "days": 31,
+            "detail": detail,
+            "weight": w,
+        }
+
+    assert out == {
+        "schema_version": 1,
+        "as_of": "2026-03-04",
+        "findings": [
+            delta(
+                "ownerless",
+                "breach",
+                30,
+                "nobody has owned the account since it was signed on 2026-02-01: "
+                "assign an implementation owner or a CSM",
+            ),
+            {
+                "account": "Acme",
+                "rule": "milestone-overdue",
+                "severity": "warning",
+                "since": "2026-02-15",
+                "days": 17,
+                "detail": "'SSO' was due 2026-02-15, 17 days overdue: the customer must act",
+                "weight": 5,
+            },
+            delta(
+                "no-success-plan",
+                "warning",
+                15,
+                "signed 31 days ago and no success plan: agree one with `handoff plan set`",
+            ),
+            delta("no-exec-sponsor", "warning", 10, "no executive sponsor named: assign one"),
+        ],
+    }
     health = portfolio.json("report", "health", "--as-of", "2026-03-04")["accounts"]
     # Delta (signed 02-01, archived only from 05-01) exists and is active: ownerless, no plan, no sponsor
     assert [(a["account"], a["stage"], a["score"], a["owner"]) for a in health] == [
-        ("Delta", "kickoff", 45, None), ("Acme", "setup", 95, "Ivy")]
+        ("Delta", "kickoff", 45, None),
+        ("Acme", "setup", 95, "Ivy"),
+    ]
 
 
 def test_fail_on_breach_exits_3_after_printing(portfolio):
@@ -161,8 +290,12 @@ def test_fail_on_breach_exits_0_when_clean(portfolio):
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"schema_version": 1, "as_of": "2026-06-01", "findings": []}
     # warnings alone do not fail: on 2026-03-04 Acme only has a milestone overdue
-    assert portfolio("report", "breaches", "--fail-on-breach", "--as-of", "2026-03-04",
-                     "--segment", "Enterprise").exit_code == 0
+    assert (
+        portfolio(
+            "report", "breaches", "--fail-on-breach", "--as-of", "2026-03-04", "--segment", "Enterprise"
+        ).exit_code
+        == 0
+    )
 
 
 def test_breaches_csv(portfolio):
@@ -173,8 +306,10 @@ def test_breaches_csv(portfolio):
         "Acme,stalled,breach,2026-03-01,92,live since 2026-03-01 (go-live) but no first value after 92 days\n"
         "Acme,milestone-overdue,warning,2026-02-15,106,"
         "'SSO' was due 2026-02-15, 106 days overdue: the customer must act\n"
-    ).replace("'SSO' was due 2026-02-15, 106 days overdue: the customer must act",
-              "\"'SSO' was due 2026-02-15, 106 days overdue: the customer must act\"")
+    ).replace(
+        "'SSO' was due 2026-02-15, 106 days overdue: the customer must act",
+        "\"'SSO' was due 2026-02-15, 106 days overdue: the customer must act\"",
+    )
 
 
 def test_health_markdown(portfolio):

@@ -259,14 +259,35 @@ def test_audit_scope_and_as_of(portfolio):
 def test_audit_table_and_csv(portfolio):
     table = portfolio.ok("report", "audit", "--last", "2")
     lines = table.stdout.splitlines()
-    assert lines[0].split() == ["Account", "Signed", "Go-live", "Days", "to", "go-live", "Baseline", "vs", "baseline",
-                                "Slip", "cust.", "Slip", "int.", "Slip", "scope", "Seam", "gap", "TTV", "days"]
+    assert lines[0].split() == [
+        "Account",
+        "Signed",
+        "Go-live",
+        "Days",
+        "to",
+        "go-live",
+        "Baseline",
+        "vs",
+        "baseline",
+        "Slip",
+        "cust.",
+        "Slip",
+        "int.",
+        "Slip",
+        "scope",
+        "Seam",
+        "gap",
+        "TTV",
+        "days",
+    ]
     assert lines[1].split() == ["Beta", "2026-02-01", "2026-03-10", "37", "2026-03-15", "-5", "0", "0", "0", "7", "68"]
     assert lines[2].split() == ["Gamma", "2026-03-01", "2026-03-08", "7", "-", "-", "0", "0", "0", "-", "11"]
     assert "1 earlier go-live(s)" in table.stderr
     csv_lines = portfolio.ok("report", "audit", "--format", "csv").stdout.splitlines()
-    assert csv_lines[0] == ("account,signed_on,go_live_on,signed_to_go_live_days,baseline_go_live_on,"
-                            "go_live_delta_days,slip_customer,slip_internal,slip_scope,seam_gap_days,ttv_days")
+    assert csv_lines[0] == (
+        "account,signed_on,go_live_on,signed_to_go_live_days,baseline_go_live_on,"
+        "go_live_delta_days,slip_customer,slip_internal,slip_scope,seam_gap_days,ttv_days"
+    )
     assert csv_lines[2] == "Gamma,2026-03-01,2026-03-08,7,,,0,0,0,,11"
     assert csv_lines[3] == "Acme,2026-01-05,2026-03-06,60,2026-03-01,5,10,-3,14,0,74"
 

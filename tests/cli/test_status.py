@@ -25,11 +25,34 @@ def acme(handoff):
     h = handoff.ok
     h("account", "add", "Acme", "--signed", "2026-01-01", "--segment", "Enterprise", "--external-id", "CRM-1")
     h("owner", "assign", "Acme", "implementation", "Ivy", "--on", "2026-01-02")
-    h("plan", "set", "Acme", "--outcome", "Close the books in 3 days", "--sponsor", "Sam",
-      "--criterion", "3-day close by Q2", "--on", "2026-01-05")
+    h(
+        "plan",
+        "set",
+        "Acme",
+        "--outcome",
+        "Close the books in 3 days",
+        "--sponsor",
+        "Sam",
+        "--criterion",
+        "3-day close by Q2",
+        "--on",
+        "2026-01-05",
+    )
     h("milestone", "add", "Acme", "Go live", "--due", "2026-03-01", "--kind", "go-live", "--on", "2026-01-05")
-    h("milestone", "add", "Acme", "SSO", "--due", "2026-02-15", "--kind", "integration", "--side", "customer",
-      "--on", "2026-01-05")
+    h(
+        "milestone",
+        "add",
+        "Acme",
+        "SSO",
+        "--due",
+        "2026-02-15",
+        "--kind",
+        "integration",
+        "--side",
+        "customer",
+        "--on",
+        "2026-01-05",
+    )
     h("event", "log", "Acme", "go-live", "--on", "2026-03-01")
     h("event", "log", "Acme", "workflow-live", "--on", "2026-03-05")
     h("handover", "Acme", "--to", "Cara", "--on", "2026-03-10", "--joint-call", "--promised", "Weekly sync")
@@ -39,12 +62,33 @@ def acme(handoff):
 
 
 FINDINGS = [
-    {"account": "Acme", "rule": "ttv-breach", "severity": "breach", "since": "2026-04-01", "days": 61,
-     "detail": "no first value 61 days past the 90-day TTV target (2026-04-01)", "weight": 40},
-    {"account": "Acme", "rule": "stalled", "severity": "breach", "since": "2026-03-01", "days": 92,
-     "detail": "live since 2026-03-01 (go-live) but no first value after 92 days", "weight": 25},
-    {"account": "Acme", "rule": "milestone-overdue", "severity": "warning", "since": "2026-02-15", "days": 106,
-     "detail": "'SSO' was due 2026-02-15, 106 days overdue: the customer must act", "weight": 5},
+    {
+        "account": "Acme",
+        "rule": "ttv-breach",
+        "severity": "breach",
+        "since": "2026-04-01",
+        "days": 61,
+        "detail": "no first value 61 days past the 90-day TTV target (2026-04-01)",
+        "weight": 40,
+    },
+    {
+        "account": "Acme",
+        "rule": "stalled",
+        "severity": "breach",
+        "since": "2026-03-01",
+        "days": 92,
+        "detail": "live since 2026-03-01 (go-live) but no first value after 92 days",
+        "weight": 25,
+    },
+    {
+        "account": "Acme",
+        "rule": "milestone-overdue",
+        "severity": "warning",
+        "since": "2026-02-15",
+        "days": 106,
+        "detail": "'SSO' was due 2026-02-15, 106 days overdue: the customer must act",
+        "weight": 5,
+    },
 ]
 
 
@@ -78,10 +122,23 @@ def test_status_account_json_exact(acme):
         "archived_on": None,
         "churned_on": None,
         "graduated_on": None,
-        "plan": {"version": 1, "outcome": "Close the books in 3 days", "sponsor": "Sam",
-                 "criteria": ["3-day close by Q2"], "agreed_on": "2026-01-05"},
-        "handover": {"handed_on": "2026-03-10", "from": "Ivy", "to": "Cara", "gate_passed": True, "joint_call": True,
-                     "promised": "Weekly sync", "customised": None, "open_issues": None},
+        "plan": {
+            "version": 1,
+            "outcome": "Close the books in 3 days",
+            "sponsor": "Sam",
+            "criteria": ["3-day close by Q2"],
+            "agreed_on": "2026-01-05",
+        },
+        "handover": {
+            "handed_on": "2026-03-10",
+            "from": "Ivy",
+            "to": "Cara",
+            "gate_passed": True,
+            "joint_call": True,
+            "promised": "Weekly sync",
+            "customised": None,
+            "open_issues": None,
+        },
         "recent_events": [
             {"on": "2026-03-05", "kind": "workflow-live", "value": None, "note": None},
             {"on": "2026-03-01", "kind": "go-live", "value": None, "note": None},
@@ -94,7 +151,12 @@ def test_status_account_by_external_id_and_as_of(acme):
     # Stalled and ttv-breach are gone; SSO overdue 06-10 - 02-15 = 115 days: 100 - 5 = 95, green; stage adoption.
     out = acme.json("status", "CRM-1", "--as-of", "2026-06-10")
     assert (out["stage"], out["score"], out["band"], out["first_value_on"], out["projected_first_value_on"]) == (
-        "adoption", 95, "green", "2026-06-10", None)
+        "adoption",
+        95,
+        "green",
+        "2026-06-10",
+        None,
+    )
     assert [(f["rule"], f["days"]) for f in out["findings"]] == [("milestone-overdue", 115)]
 
 
@@ -126,7 +188,9 @@ def test_status_account_plain_text_brief(acme):
 
 def test_status_account_markdown(acme):
     out = acme.ok("status", "Acme", "--format", "markdown").stdout
-    assert out.startswith("**Acme** (high-touch) as of 2026-06-01: stage **first-value**, health **30/100 (red)**, owner Cara\n")
+    assert out.startswith(
+        "**Acme** (high-touch) as of 2026-06-01: stage **first-value**, health **30/100 (red)**, owner Cara\n"
+    )
     assert "- −40 `ttv-breach` (breach): no first value 61 days past the 90-day TTV target (2026-04-01)\n" in out
     assert "**Handover** 2026-03-10 Ivy → Cara: value gate passed, joint call\n" in out
 
@@ -153,7 +217,9 @@ def test_status_portfolio_riskiest_first(acme):
     out = acme.json("status")
     # Zed: self-serve, 2 days old, target 14 -> no findings, 100; Acme 30 first
     assert [(a["account"], a["score"], a["top"]) for a in out["accounts"]] == [
-        ("Acme", 30, "no first value 61 days past the 90-day TTV target (2026-04-01)"), ("Zed", 100, None)]
+        ("Acme", 30, "no first value 61 days past the 90-day TTV target (2026-04-01)"),
+        ("Zed", 100, None),
+    ]
     table = acme.ok("status").stdout.splitlines()
     assert table[0].split() == ["Account", "Stage", "Score", "Band", "Owner", "TTV", "Top", "issue"]
     assert table[1].split()[:6] == ["Acme", "first-value", "30", "red", "Cara", "day"]

@@ -10,7 +10,6 @@ gives exit 75 and one line saying another process is writing, and changes nothin
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -19,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from reliability_tools import HANDOFF, child_env, count, has_command, integrity, run_handoff  # type: ignore[import-not-found]
 
 # about the SQLite file itself (locks, WAL, kill -9, file upgrades); PostgreSQL has its own tests
@@ -265,13 +263,25 @@ def test_cron_import_and_a_csm_at_once_lose_nothing(ready_store, tmp_path):
     start = time.time() + 1.5
     env = child_env(ready_store, HANDOFF_BUSY_TIMEOUT="60")
     cron = subprocess.Popen(
-        [sys.executable, "-c", f"import time\nwhile time.time() < {start}: time.sleep(0.002)\n"
-         "from handoff_cli.cli import main\nmain()", "import", "events", str(csv)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import time\nwhile time.time() < {start}: time.sleep(0.002)\nfrom handoff_cli.cli import main\nmain()",
+            "import",
+            "events",
+            str(csv),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     csm = subprocess.Popen(
         [sys.executable, "-c", BURST, "csm", str(notes), str(start), "event"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     cron_out, cron_err = cron.communicate(timeout=170)
     csm_out, csm_err = csm.communicate(timeout=170)

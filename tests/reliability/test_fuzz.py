@@ -13,14 +13,12 @@ Never a traceback, never exit 1 for bad input.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from reliability_tools import integrity
 
 EXAMPLES = 100
@@ -30,7 +28,7 @@ EXAMPLES_PG = 25
 SQL = [
     "'; DROP TABLE account; --",
     "Robert'); DELETE FROM event;--",
-    "\" OR 1=1 --",
+    '" OR 1=1 --',
     "%_%",
     "acme' OR '1'='1",
     "NULL",
@@ -55,19 +53,62 @@ bad_text = st.one_of(
 )
 any_text = st.one_of(good_text, bad_text)
 BAD_DATES = [
-    "2026-02-29", "2026-02-30", "2026-04-31", "2026-13-01", "2026-00-10", "0000-00-00", "+99999d", "-99999w",
-    "2026-06-01T25:00", "31/12/2026", "12/31/2026", "2026-6-1", "1e9", "2026-06-01; DROP TABLE event", "",
-    "0001-01-01", "9999-12-31",  # real dates at the edges: accepted or refused, both are fine
+    "2026-02-29",
+    "2026-02-30",
+    "2026-04-31",
+    "2026-13-01",
+    "2026-00-10",
+    "0000-00-00",
+    "+99999d",
+    "-99999w",
+    "2026-06-01T25:00",
+    "31/12/2026",
+    "12/31/2026",
+    "2026-6-1",
+    "1e9",
+    "2026-06-01; DROP TABLE event",
+    "",
+    "0001-01-01",
+    "9999-12-31",  # real dates at the edges: accepted or refused, both are fine
 ]
-GOOD_DATES = ["today", "yesterday", "tomorrow", "TODAY", "+3d", "-2w", "+1m", "-1y", "+0d", "2028-02-29",
-              "20260601", "2026-06-01T10:00:00+02:00"]
+GOOD_DATES = [
+    "today",
+    "yesterday",
+    "tomorrow",
+    "TODAY",
+    "+3d",
+    "-2w",
+    "+1m",
+    "-1y",
+    "+0d",
+    "2028-02-29",
+    "20260601",
+    "2026-06-01T10:00:00+02:00",
+]
 good_date = st.one_of(st.sampled_from(GOOD_DATES), st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(str))
 bad_date = st.one_of(st.sampled_from(BAD_DATES), bad_text)
-BAD_NUMBERS = ["-1", "1e309", "-1e309", "nan", "NaN", "inf", "-inf", "1,5", "0x10", "99999999999999999999",
-               "36501", "4 users", ""]
-bad_number = st.one_of(st.sampled_from(BAD_NUMBERS), st.integers(-(10**20), 10**20).map(str), st.floats().map(repr), bad_text)
+BAD_NUMBERS = [
+    "-1",
+    "1e309",
+    "-1e309",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "1,5",
+    "0x10",
+    "99999999999999999999",
+    "36501",
+    "4 users",
+    "",
+]
+bad_number = st.one_of(
+    st.sampled_from(BAD_NUMBERS), st.integers(-(10**20), 10**20).map(str), st.floats().map(repr), bad_text
+)
 small_int = st.one_of(st.integers(0, 400).map(str), st.sampled_from(["0", "07", "36500", "+5"]))
-amount = st.one_of(st.floats(min_value=0, max_value=1e12).map(repr), st.sampled_from(["0", "1.5", "3.0", "1e308", " 4 "]))
+amount = st.one_of(
+    st.floats(min_value=0, max_value=1e12).map(repr), st.sampled_from(["0", "1.5", "3.0", "1e308", " 4 "])
+)
 score = st.integers(0, 7).map(str)
 good_account = st.sampled_from(["Acme", "acme", "HS-1001", "Globex", "Self Serve Co", " ACME "])
 bad_account = st.one_of(st.just("Nobody"), bad_text)
@@ -88,6 +129,7 @@ def pick(good: list[str], bad: list[str]):
 def opt(name: str, good, bad, required: bool = False):
     """An option, written `--name value` or `--name=value`. Its bad form has a bad value
     (or is missing, when it is required)."""
+
     def forms(values):
         return st.one_of(values.map(lambda v: [name, v]), values.map(lambda v: [f"{name}={v}"]))
 
@@ -109,40 +151,112 @@ def argv(draw, slots):
 
 
 ROLES = (["implementation", "csm", "sponsor", "champion"], ["CSM", "owner", ""])
-KINDS = (["go-live", "workflow-live", "first-value", "usage", "adopted", "ces", "handoff-csat", "sponsor-contact",
-          "renewed", "churned", "graduated", "note"], ["Usage", "golive", ""])
+KINDS = (
+    [
+        "go-live",
+        "workflow-live",
+        "first-value",
+        "usage",
+        "adopted",
+        "ces",
+        "handoff-csat",
+        "sponsor-contact",
+        "renewed",
+        "churned",
+        "graduated",
+        "note",
+    ],
+    ["Usage", "golive", ""],
+)
 ACCOUNT = arg(good_account, bad_account)
 MILESTONE = arg(st.sampled_from(["Kickoff call", "Go live", "kickoff call"]), st.one_of(st.just("Nope"), bad_text))
 PERSON = (st.one_of(st.sampled_from(["Dana", "Ivan", "Kim", "dana"]), good_text), bad_text)
 ON = opt("--on", good_date, bad_date)
 
 COMMANDS = {
-    "account add": [word("account", "add"), arg(good_text, bad_text), opt("--signed", good_date, bad_date, True),
-                    opt("--motion", st.sampled_from(["high-touch", "self-serve"]), st.one_of(st.just("High-Touch"), bad_text)),
-                    opt("--segment", good_text, bad_text), opt("--ttv-target", small_int, bad_number),
-                    opt("--arr", amount, bad_number), opt("--external-id", good_text, bad_text)],
-    "account edit": [word("account", "edit"), ACCOUNT, opt("--name", good_text, bad_text), opt("--signed", good_date, bad_date),
-                     opt("--motion", st.sampled_from(["high-touch", "self-serve"]), bad_text),
-                     opt("--segment", any_text, bad_text), opt("--ttv-target", small_int, bad_number),
-                     opt("--arr", amount, bad_number), opt("--external-id", any_text, bad_text)],
+    "account add": [
+        word("account", "add"),
+        arg(good_text, bad_text),
+        opt("--signed", good_date, bad_date, True),
+        opt("--motion", st.sampled_from(["high-touch", "self-serve"]), st.one_of(st.just("High-Touch"), bad_text)),
+        opt("--segment", good_text, bad_text),
+        opt("--ttv-target", small_int, bad_number),
+        opt("--arr", amount, bad_number),
+        opt("--external-id", good_text, bad_text),
+    ],
+    "account edit": [
+        word("account", "edit"),
+        ACCOUNT,
+        opt("--name", good_text, bad_text),
+        opt("--signed", good_date, bad_date),
+        opt("--motion", st.sampled_from(["high-touch", "self-serve"]), bad_text),
+        opt("--segment", any_text, bad_text),
+        opt("--ttv-target", small_int, bad_number),
+        opt("--arr", amount, bad_number),
+        opt("--external-id", any_text, bad_text),
+    ],
     "account archive": [word("account", "archive"), ACCOUNT, ON],
     "owner assign": [word("owner", "assign"), ACCOUNT, pick(*ROLES), PERSON, ON],
     "owner release": [word("owner", "release"), ACCOUNT, pick(*ROLES), ON],
-    "plan set": [word("plan", "set"), ACCOUNT, opt("--outcome", good_text, bad_text, True), opt("--sponsor", *PERSON),
-                 opt("--criterion", good_text, bad_text), opt("--criterion", good_text, bad_text), ON],
-    "milestone add": [word("milestone", "add"), ACCOUNT, arg(good_text, bad_text), opt("--due", good_date, bad_date, True),
-                      opt("--kind", st.sampled_from(["go-live", "uat", "first-workflow", "other"]), st.one_of(st.just("bogus"), bad_text)),
-                      opt("--side", st.sampled_from(["vendor", "customer"]), st.one_of(st.just("both"), bad_text)), ON],
+    "plan set": [
+        word("plan", "set"),
+        ACCOUNT,
+        opt("--outcome", good_text, bad_text, True),
+        opt("--sponsor", *PERSON),
+        opt("--criterion", good_text, bad_text),
+        opt("--criterion", good_text, bad_text),
+        ON,
+    ],
+    "milestone add": [
+        word("milestone", "add"),
+        ACCOUNT,
+        arg(good_text, bad_text),
+        opt("--due", good_date, bad_date, True),
+        opt(
+            "--kind",
+            st.sampled_from(["go-live", "uat", "first-workflow", "other"]),
+            st.one_of(st.just("bogus"), bad_text),
+        ),
+        opt("--side", st.sampled_from(["vendor", "customer"]), st.one_of(st.just("both"), bad_text)),
+        ON,
+    ],
     "milestone done": [word("milestone", "done"), ACCOUNT, MILESTONE, ON],
-    "milestone slip": [word("milestone", "slip"), ACCOUNT, MILESTONE, opt("--to", good_date, bad_date, True),
-                       opt("--cause", st.sampled_from(["customer", "internal", "scope"]), st.one_of(st.just("weather"), bad_text), True),
-                       opt("--note", good_text, bad_text), ON],
-    "milestone template": [word("milestone", "template"), ACCOUNT,
-                           opt("--name", st.just("standard"), st.one_of(st.sampled_from(["nope", "../standard"]), bad_text)),
-                           opt("--start", good_date, bad_date), ON],
-    "event log": [word("event", "log"), ACCOUNT, pick(*KINDS), ON, opt("--value", score, bad_number), opt("--note", good_text, bad_text)],
-    "handover": [word("handover"), ACCOUNT, opt("--to", *PERSON, True), ON, (st.sampled_from([[], ["--joint-call"]]), st.just(["--joint-call=yes"])),
-                 opt("--promised", good_text, bad_text), opt("--customised", good_text, bad_text), opt("--open-issues", good_text, bad_text)],
+    "milestone slip": [
+        word("milestone", "slip"),
+        ACCOUNT,
+        MILESTONE,
+        opt("--to", good_date, bad_date, True),
+        opt(
+            "--cause", st.sampled_from(["customer", "internal", "scope"]), st.one_of(st.just("weather"), bad_text), True
+        ),
+        opt("--note", good_text, bad_text),
+        ON,
+    ],
+    "milestone template": [
+        word("milestone", "template"),
+        ACCOUNT,
+        opt("--name", st.just("standard"), st.one_of(st.sampled_from(["nope", "../standard"]), bad_text)),
+        opt("--start", good_date, bad_date),
+        ON,
+    ],
+    "event log": [
+        word("event", "log"),
+        ACCOUNT,
+        pick(*KINDS),
+        ON,
+        opt("--value", score, bad_number),
+        opt("--note", good_text, bad_text),
+    ],
+    "handover": [
+        word("handover"),
+        ACCOUNT,
+        opt("--to", *PERSON, True),
+        ON,
+        (st.sampled_from([[], ["--joint-call"]]), st.just(["--joint-call=yes"])),
+        opt("--promised", good_text, bad_text),
+        opt("--customised", good_text, bad_text),
+        opt("--open-issues", good_text, bad_text),
+    ],
 }
 
 SETUP = [
@@ -194,8 +308,13 @@ def test_write_command_accepts_or_refuses_cleanly(name, handoff, dump, db_path, 
     tried = {"n": 0, "ok": 0, "refused": 0}
     examples = EXAMPLES if backend == "sqlite" else EXAMPLES_PG
 
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(args=argv(COMMANDS[name]))
     def run(args):
         argv = args

@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import shutil
 import signal
-import sqlite3
 import subprocess
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from reliability_tools import HANDOFF, TABLES, child_env, count, integrity, run_handoff
+from reliability_tools import kill_runs as _kill_runs
+from reliability_tools import rows as _rows
 
 from handoff_cli import SCHEMA_HEAD
-from reliability_tools import HANDOFF, TABLES, child_env, count, integrity, kill_runs as _kill_runs, rows as _rows, run_handoff
 
 # about the SQLite file itself (locks, WAL, kill -9, file upgrades); PostgreSQL has its own tests
 pytestmark = pytest.mark.sqlite_only
@@ -164,7 +165,19 @@ _SETUP = [
 ]
 _COMMANDS = [
     ("milestone", "template", "Acme", "--start", "2026-01-10"),
-    ("plan", "set", "Acme", "--outcome", "Close books in 3 days", "--sponsor", "Kim", "--criterion", "3 days", "--criterion", "no spreadsheets"),
+    (
+        "plan",
+        "set",
+        "Acme",
+        "--outcome",
+        "Close books in 3 days",
+        "--sponsor",
+        "Kim",
+        "--criterion",
+        "3 days",
+        "--criterion",
+        "no spreadsheets",
+    ),
     ("handover", "Acme", "--to", "Dana", "--joint-call", "--promised", "weekly sync"),
     ("milestone", "done", "Acme", "Go live", "--on", "2026-02-20"),
     ("owner", "assign", "Acme", "implementation", "Iris", "--on", "2026-01-20"),

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from reliability_tools import child_env, kill_runs, run_handoff
 
 PRIVATE = 0o600

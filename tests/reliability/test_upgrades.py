@@ -22,11 +22,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from reliability_tools import TABLES, integrity, kill_runs, rows, run_handoff
 
 import handoff_cli
 import handoff_cli.store
 from handoff_cli import SCHEMA_HEAD
-from reliability_tools import TABLES, integrity, kill_runs, rows, run_handoff
 
 # about the SQLite file itself (locks, WAL, kill -9, file upgrades); PostgreSQL has its own tests
 pytestmark = pytest.mark.sqlite_only
@@ -189,7 +189,9 @@ def test_upgrade_that_rebuilds_a_table_keeps_every_child_row(future, store_0001,
     conn = sqlite3.connect(str(store_0001))
     conn.execute("PRAGMA foreign_keys=ON")
     with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("INSERT INTO event (account_id, kind, occurred_on, created_at) VALUES (999, 'note', '2026-06-01', '2026-06-01')")
+        conn.execute(
+            "INSERT INTO event (account_id, kind, occurred_on, created_at) VALUES (999, 'note', '2026-06-01', '2026-06-01')"
+        )
     conn.close()
 
 

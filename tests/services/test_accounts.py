@@ -44,8 +44,15 @@ def test_add_returns_the_view_with_config_defaults(store):
         "Selfy", date(2026, 3, 2), "self-serve", 14
     )
     full = add_account(
-        "  Globex  ", signed_on=date(2026, 4, 1), motion="self-serve", segment=" smb ", ttv_target_days=30,
-        arr=1234567.5, external_id=" hs-9 ", store=store, today=TODAY,
+        "  Globex  ",
+        signed_on=date(2026, 4, 1),
+        motion="self-serve",
+        segment=" smb ",
+        ttv_target_days=30,
+        arr=1234567.5,
+        external_id=" hs-9 ",
+        store=store,
+        today=TODAY,
     )
     assert full == view("Globex", date(2026, 4, 1), "self-serve", 30, segment="smb", arr=1234567.5, external_id="hs-9")
     assert show_account("HS-9".lower(), store=store, today=TODAY) == full
@@ -54,12 +61,17 @@ def test_add_returns_the_view_with_config_defaults(store):
 def test_defaults_follow_the_config_file(store, tmp_path):
     (tmp_path / "config.toml").write_text("[ttv_target_days]\nhigh-touch = 60\n")
     assert add_account("Acme", signed_on=date(2026, 3, 1), store=store, today=TODAY).ttv_target_days == 60
-    assert add_account("S", signed_on=date(2026, 3, 1), motion="self-serve", store=store, today=TODAY).ttv_target_days == 14
+    assert (
+        add_account("S", signed_on=date(2026, 3, 1), motion="self-serve", store=store, today=TODAY).ttv_target_days
+        == 14
+    )
     # an account without its own target follows the config; one with its own keeps it
     add_account("Own", signed_on=date(2026, 3, 1), ttv_target_days=45, store=store, today=TODAY)
     (tmp_path / "config.toml").write_text("[ttv_target_days]\nhigh-touch = 75\nself-serve = 7\n")
     assert [(v.name, v.ttv_target_days) for v in list_accounts(store=store, today=TODAY)] == [
-        ("Acme", 75), ("Own", 45), ("S", 7)
+        ("Acme", 75),
+        ("Own", 45),
+        ("S", 7),
     ]
 
 
@@ -100,9 +112,16 @@ def test_add_refuses_bad_input_and_writes_nothing(store, dump, kwargs, error, me
 
 
 def test_list_hides_archived_churned_and_not_yet_signed(store):
-    for name, signed in [("Acme", "2026-01-05"), ("Beta", "2026-02-01"), ("Churny", "2026-02-02"),
-                         ("Later", "2026-06-02"), ("Today", "2026-06-01"), ("Gone", "2026-01-01"),
-                         ("Leaving", "2026-01-01"), ("Churning", "2026-01-01")]:
+    for name, signed in [
+        ("Acme", "2026-01-05"),
+        ("Beta", "2026-02-01"),
+        ("Churny", "2026-02-02"),
+        ("Later", "2026-06-02"),
+        ("Today", "2026-06-01"),
+        ("Gone", "2026-01-01"),
+        ("Leaving", "2026-01-01"),
+        ("Churning", "2026-01-01"),
+    ]:
         add_account(name, signed_on=date.fromisoformat(signed), store=store, today=TODAY)
     archive_account("Gone", on=date(2026, 6, 1), store=store, today=TODAY)  # archived today: gone today
     archive_account("Leaving", on=date(2026, 6, 2), store=store, today=TODAY)  # archived tomorrow: still here
@@ -119,9 +138,7 @@ def test_list_hides_archived_churned_and_not_yet_signed(store):
     tomorrow = date(2026, 6, 2)
     assert names(list_accounts(store=store, today=tomorrow)) == ["Acme", "Beta", "Later", "Today"]
     # and as of an earlier date, neither the churn nor the later signings are seen
-    assert names(list_accounts(store=store, today=date(2026, 2, 1))) == [
-        "Acme", "Beta", "Churning", "Gone", "Leaving"
-    ]
+    assert names(list_accounts(store=store, today=date(2026, 2, 1))) == ["Acme", "Beta", "Churning", "Gone", "Leaving"]
 
 
 def test_list_orders_by_name_ignoring_case(store):
@@ -158,7 +175,9 @@ def test_show_unknown_account_suggests_close_names(store):
 
 
 def test_edit_each_field(store):
-    add_account("Acme", signed_on=date(2026, 1, 1), segment="mid", external_id="crm-1", arr=10.0, store=store, today=TODAY)
+    add_account(
+        "Acme", signed_on=date(2026, 1, 1), segment="mid", external_id="crm-1", arr=10.0, store=store, today=TODAY
+    )
     assert edit_account("acme", name="ACME Inc", store=store, today=TODAY).name == "ACME Inc"
     assert edit_account("crm-1", signed_on=date(2026, 1, 15), store=store, today=TODAY).signed_on == date(2026, 1, 15)
     v = edit_account("acme inc", motion="self-serve", store=store, today=TODAY)

@@ -22,48 +22,94 @@ def store() -> Store:
     return Store(resolve_url())
 
 
-def add(store: Store, name: str, signed: str, *, segment=None, archived=None, assignments=(), events=(),
-        go_live_milestone=None, slips=()):
+def add(
+    store: Store,
+    name: str,
+    signed: str,
+    *,
+    segment=None,
+    archived=None,
+    assignments=(),
+    events=(),
+    go_live_milestone=None,
+    slips=(),
+):
     """assignments: (role, person, start, end); events: (kind, on, value);
     go_live_milestone: (baseline, added); slips on it: (recorded, from, to, cause)."""
     with store.write() as s:
-        acc = Account(name=name, name_key=name.casefold(), signed_on=D(signed), segment=segment,
-                      archived_on=D(archived) if archived else None)
+        acc = Account(
+            name=name,
+            name_key=name.casefold(),
+            signed_on=D(signed),
+            segment=segment,
+            archived_on=D(archived) if archived else None,
+        )
         s.add(acc)
         s.flush()
         for role, person, start, end in assignments:
-            s.add(Assignment(account_id=acc.id, role=role, person=person, start_on=D(start),
-                             end_on=D(end) if end else None))
+            s.add(
+                Assignment(
+                    account_id=acc.id, role=role, person=person, start_on=D(start), end_on=D(end) if end else None
+                )
+            )
         for kind, on, value in events:
             s.add(Event(account_id=acc.id, kind=kind, occurred_on=D(on), value=value))
         if go_live_milestone:
             baseline, added = go_live_milestone
             current = D(slips[-1][2]) if slips else D(baseline)
-            m = Milestone(account_id=acc.id, title="Go live", title_key="go live", kind="go-live",
-                          baseline_due_on=D(baseline), due_on=current, added_on=D(added))
+            m = Milestone(
+                account_id=acc.id,
+                title="Go live",
+                title_key="go live",
+                kind="go-live",
+                baseline_due_on=D(baseline),
+                due_on=current,
+                added_on=D(added),
+            )
             s.add(m)
             s.flush()
             for recorded, frm, to, cause in slips:
-                s.add(Slip(milestone_id=m.id, recorded_on=D(recorded), from_due_on=D(frm), to_due_on=D(to), cause=cause))
+                s.add(
+                    Slip(milestone_id=m.id, recorded_on=D(recorded), from_due_on=D(frm), to_due_on=D(to), cause=cause)
+                )
 
 
 @pytest.fixture
 def portfolio(store):
     # Acme: signed 01-01; go-live milestone baseline 03-01, slipped +10 (customer) then -3 (internal);
     # handover Ann -> Cal on 03-10, the go-live day; first value 04-01.
-    add(store, "Acme", "2026-01-01", segment="Enterprise",
+    add(
+        store,
+        "Acme",
+        "2026-01-01",
+        segment="Enterprise",
         assignments=[("implementation", "Ann", "2026-01-01", "2026-03-10"), ("csm", "Cal", "2026-03-10", None)],
         events=[("go-live", "2026-03-10", None), ("first-value", "2026-04-01", None)],
         go_live_milestone=("2026-03-01", "2026-01-01"),
-        slips=[("2026-02-20", "2026-03-01", "2026-03-11", "customer"), ("2026-03-05", "2026-03-11", "2026-03-08", "internal")])
+        slips=[
+            ("2026-02-20", "2026-03-01", "2026-03-11", "customer"),
+            ("2026-03-05", "2026-03-11", "2026-03-08", "internal"),
+        ],
+    )
     # Beta: signed 02-01; no go-live milestone; go-live 04-15; Bo released 04-20, CSM Cy from 04-25.
-    add(store, "Beta", "2026-02-01", segment="SMB",
+    add(
+        store,
+        "Beta",
+        "2026-02-01",
+        segment="SMB",
         assignments=[("implementation", "Bo", "2026-02-01", "2026-04-20"), ("csm", "Cy", "2026-04-25", None)],
-        events=[("go-live", "2026-04-15", None)])
+        events=[("go-live", "2026-04-15", None)],
+    )
     # Gamma: signed 03-01; go-live 05-01; first value 05-10; archived 05-15; Ann still implementing.
-    add(store, "Gamma", "2026-03-01", segment="Enterprise", archived="2026-05-15",
+    add(
+        store,
+        "Gamma",
+        "2026-03-01",
+        segment="Enterprise",
+        archived="2026-05-15",
         assignments=[("implementation", "Ann", "2026-03-01", None)],
-        events=[("go-live", "2026-05-01", None), ("go-live", "2026-05-20", None), ("first-value", "2026-05-10", None)])
+        events=[("go-live", "2026-05-01", None), ("go-live", "2026-05-20", None), ("first-value", "2026-05-10", None)],
+    )
     # Delta: signed 04-01, not live. Future: signed 05-01, goes live 07-01 (after today).
     add(store, "Delta", "2026-04-01")
     add(store, "Future", "2026-05-01", events=[("go-live", "2026-07-01", None)])
@@ -146,10 +192,16 @@ def test_as_of_inside_an_open_seam_gap(portfolio):
 
 
 def test_scope_filters(portfolio):
-    assert [g.account for g in audit_report(segment="enterprise", store=portfolio, today=TODAY).go_lives] == ["Gamma", "Acme"]
+    assert [g.account for g in audit_report(segment="enterprise", store=portfolio, today=TODAY).go_lives] == [
+        "Gamma",
+        "Acme",
+    ]
     assert [g.account for g in audit_report(owner="ann", store=portfolio, today=TODAY).go_lives] == ["Gamma", "Acme"]
     assert [g.account for g in audit_report(owner="Cy", store=portfolio, today=TODAY).go_lives] == ["Beta"]
-    assert [g.account for g in audit_report(since=D("2026-02-01"), store=portfolio, today=TODAY).go_lives] == ["Gamma", "Beta"]
+    assert [g.account for g in audit_report(since=D("2026-02-01"), store=portfolio, today=TODAY).go_lives] == [
+        "Gamma",
+        "Beta",
+    ]
     assert audit_report(owner="Nobody", store=portfolio, today=TODAY).go_lives == ()
 
 

@@ -106,7 +106,9 @@ def test_logging_go_live_completes_every_open_go_live_milestone_only(store):
     add_milestone("Acme", "Old go-live", due_on=date(2026, 4, 1), kind="go-live", on=TODAY, store=store, today=TODAY)
     complete_milestone("Acme", "Old go-live", on=date(2026, 4, 2), store=store, today=TODAY)
     add_milestone("Acme", "UAT", due_on=date(2026, 5, 1), kind="uat", on=TODAY, store=store, today=TODAY)
-    add_milestone("Acme", "First workflow", due_on=date(2026, 5, 1), kind="first-workflow", on=TODAY, store=store, today=TODAY)
+    add_milestone(
+        "Acme", "First workflow", due_on=date(2026, 5, 1), kind="first-workflow", on=TODAY, store=store, today=TODAY
+    )
 
     logged = log_event("Acme", "go-live", on=date(2026, 5, 15), store=store, today=TODAY)
 
@@ -127,7 +129,9 @@ def test_logging_go_live_completes_every_open_go_live_milestone_only(store):
 
 
 def test_logging_workflow_live_completes_the_first_workflow_milestone(store):
-    add_milestone("Acme", "First workflow", due_on=date(2026, 5, 1), kind="first-workflow", on=TODAY, store=store, today=TODAY)
+    add_milestone(
+        "Acme", "First workflow", due_on=date(2026, 5, 1), kind="first-workflow", on=TODAY, store=store, today=TODAY
+    )
     add_milestone("Acme", "Go-live", due_on=date(2026, 5, 1), kind="go-live", on=TODAY, store=store, today=TODAY)
     logged = log_event("Acme", "workflow-live", on=date(2026, 5, 3), store=store, today=TODAY)
     assert logged.completed_milestones == ("First workflow",)

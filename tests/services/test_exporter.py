@@ -9,11 +9,10 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-
-from handoff_cli import SCHEMA_HEAD
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from handoff_cli import SCHEMA_HEAD
 from handoff_cli.errors import BadInput, HandoffError
 from handoff_cli.services.accounts import add_account, archive_account
 from handoff_cli.services.events import log_event
@@ -120,16 +119,38 @@ value_for = {
     "ces": st.integers(1, 7).map(str),
     "handoff-csat": st.floats(1, 5, allow_nan=False).map(lambda v: repr(round(v, 3))),
 }
-event_kind = st.sampled_from(["go-live", "workflow-live", "first-value", "usage", "ces", "handoff-csat", "note", "renewed"])
+event_kind = st.sampled_from(
+    ["go-live", "workflow-live", "first-value", "usage", "ces", "handoff-csat", "note", "renewed"]
+)
 
 op = st.one_of(
-    st.tuples(st.just("account"), text, day, st.sampled_from(["high-touch", "self-serve"]),
-              st.none() | st.floats(0, 1e7, allow_nan=False), st.none() | text),
+    st.tuples(
+        st.just("account"),
+        text,
+        day,
+        st.sampled_from(["high-touch", "self-serve"]),
+        st.none() | st.floats(0, 1e7, allow_nan=False),
+        st.none() | text,
+    ),
     st.tuples(st.just("event"), st.integers(0, 5), event_kind, day, st.data(), st.none() | text),
-    st.tuples(st.just("assign"), st.integers(0, 5), st.sampled_from(["implementation", "csm", "sponsor", "champion"]), person, day),
+    st.tuples(
+        st.just("assign"),
+        st.integers(0, 5),
+        st.sampled_from(["implementation", "csm", "sponsor", "champion"]),
+        person,
+        day,
+    ),
     st.tuples(st.just("release"), st.integers(0, 5), st.sampled_from(["implementation", "sponsor"]), day),
-    st.tuples(st.just("milestone"), st.integers(0, 5), text, st.sampled_from(["go-live", "first-workflow", "uat", "other"]), day),
-    st.tuples(st.just("slip"), st.integers(0, 5), st.integers(0, 3), day, st.sampled_from(["customer", "internal", "scope"])),
+    st.tuples(
+        st.just("milestone"),
+        st.integers(0, 5),
+        text,
+        st.sampled_from(["go-live", "first-workflow", "uat", "other"]),
+        day,
+    ),
+    st.tuples(
+        st.just("slip"), st.integers(0, 5), st.integers(0, 3), day, st.sampled_from(["customer", "internal", "scope"])
+    ),
     st.tuples(st.just("done"), st.integers(0, 5), st.integers(0, 3), day),
     st.tuples(st.just("plan"), st.integers(0, 5), text, st.none() | person, st.lists(text, max_size=3), day),
     st.tuples(st.just("handover"), st.integers(0, 5), person, day, st.booleans(), st.none() | text),
@@ -172,7 +193,9 @@ def apply(store: Store, names: list[str], titles: dict[str, list[str]], step) ->
         archive_account(name, on=step[2], store=store, today=TODAY)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(steps=st.lists(op, min_size=1, max_size=25))
 def test_export_restore_export_is_identical(tmp_path, steps):
     store = new_store(tmp_path)

@@ -27,15 +27,35 @@ class Build:
             return row.id
 
     def account(self, name, signed, motion="high-touch", target=None, archived=None, segment=None):
-        return self._add(Account(name=name, name_key=name.casefold(), signed_on=signed, motion=motion,
-                                 ttv_target_days=target, archived_on=archived, segment=segment))
+        return self._add(
+            Account(
+                name=name,
+                name_key=name.casefold(),
+                signed_on=signed,
+                motion=motion,
+                ttv_target_days=target,
+                archived_on=archived,
+                segment=segment,
+            )
+        )
 
     def assign(self, aid, role, person, start, end=None):
         return self._add(Assignment(account_id=aid, role=role, person=person, start_on=start, end_on=end))
 
     def milestone(self, aid, title, due, kind="other", side="vendor", added=D(2026, 1, 5), done=None):
-        return self._add(Milestone(account_id=aid, title=title, title_key=title.casefold(), kind=kind, side=side,
-                                   baseline_due_on=due, due_on=due, done_on=done, added_on=added))
+        return self._add(
+            Milestone(
+                account_id=aid,
+                title=title,
+                title_key=title.casefold(),
+                kind=kind,
+                side=side,
+                baseline_due_on=due,
+                due_on=due,
+                done_on=done,
+                added_on=added,
+            )
+        )
 
     def slip(self, mid, on, frm, to, cause="internal"):
         return self._add(Slip(milestone_id=mid, recorded_on=on, from_due_on=frm, to_due_on=to, cause=cause))
@@ -44,7 +64,9 @@ class Build:
         return self._add(Event(account_id=aid, kind=kind, occurred_on=on, value=value))
 
     def plan(self, aid, version, outcome, agreed, sponsor=None, criteria=()):
-        pid = self._add(SuccessPlan(account_id=aid, version=version, outcome=outcome, sponsor=sponsor, agreed_on=agreed))
+        pid = self._add(
+            SuccessPlan(account_id=aid, version=version, outcome=outcome, sponsor=sponsor, agreed_on=agreed)
+        )
         for i, text in enumerate(criteria):
             self._add(PlanCriterion(plan_id=pid, position=i, text=text))
         return pid
@@ -136,7 +158,12 @@ def test_plan_versions_carry_forward_sponsor_and_criteria(store, build):
     assert (p.version, p.outcome, p.sponsor, p.criteria) == (1, "Close in 3 days", "Sam", ("3-day close",))
     p = one(store, D(2026, 2, 5)).plan
     assert (p.version, p.outcome, p.sponsor, p.criteria, p.first_agreed_on) == (
-        2, "Close in 2 days", "Sam", ("3-day close",), D(2026, 1, 5))
+        2,
+        "Close in 2 days",
+        "Sam",
+        ("3-day close",),
+        D(2026, 1, 5),
+    )
 
 
 def test_latest_handover_as_of(store, build):
@@ -155,7 +182,13 @@ def test_usage_adoption_needs_four_consecutive_iso_weeks(store, build):
     # 2026-03-02 is a Monday. Week of 03-02: readings Mon 1 and Sun 03-08 3: the latest (3) counts.
     # Weeks of 03-02, 03-09, 03-16, 03-23 are all >= 3: adopted with the 03-23 reading.
     # (Weeks starting on Sunday would put 03-08 with 03-09 and leave 03-02 at 1: only 3 weeks.)
-    for on, users in ((D(2026, 3, 2), 1), (D(2026, 3, 8), 3), (D(2026, 3, 9), 3), (D(2026, 3, 16), 4), (D(2026, 3, 23), 3)):
+    for on, users in (
+        (D(2026, 3, 2), 1),
+        (D(2026, 3, 8), 3),
+        (D(2026, 3, 9), 3),
+        (D(2026, 3, 16), 4),
+        (D(2026, 3, 23), 3),
+    ):
         build.event(aid, "usage", on, users)
     assert one(store, D(2026, 3, 22)).usage_adopted_on is None
     f = one(store, D(2026, 3, 23))

@@ -42,8 +42,14 @@ def history(store, ref="Acme"):
 
 def test_handover_ends_implementation_and_starts_the_csm_on_the_same_day(store):
     assign_owner("Acme", "implementation", "Alice", on=D("2026-02-01"), store=store, today=TODAY)
-    result = hand(store, "2026-04-01", joint_call=True, promised="SSO by May", customised="custom GL mapping",
-                  open_issues="webhook retries\nflaky export")
+    result = hand(
+        store,
+        "2026-04-01",
+        joint_call=True,
+        promised="SSO by May",
+        customised="custom GL mapping",
+        open_issues="webhook retries\nflaky export",
+    )
     assert result.handover == HandoverView(
         account="Acme",
         handed_on=D("2026-04-01"),
@@ -69,8 +75,10 @@ def test_the_handover_row_is_stored(store):
     assign_owner("Acme", "implementation", "Alice", on=D("2026-02-01"), store=store, today=TODAY)
     hand(store, "2026-04-01", promised="  SSO  ")
     with store.write() as s:
-        rows = [(h.handed_on, h.from_person, h.to_person, h.gate_passed, h.joint_call, h.promised, h.customised)
-                for h in s.exec(select(Handover)).all()]
+        rows = [
+            (h.handed_on, h.from_person, h.to_person, h.gate_passed, h.joint_call, h.promised, h.customised)
+            for h in s.exec(select(Handover)).all()
+        ]
     assert rows == [(D("2026-04-01"), "Alice", "Carol", False, False, "SSO", None)]
 
 

@@ -74,8 +74,9 @@ def test_adding_a_finding_never_raises_the_score(ws, extra):
 
 
 def facts(**kw) -> Facts:
-    base = dict(account_id=1, name="Acme", motion="high-touch", signed_on=D(2026, 1, 1), ttv_target_days=90,
-                as_of=D(2026, 6, 1))
+    base = dict(
+        account_id=1, name="Acme", motion="high-touch", signed_on=D(2026, 1, 1), ttv_target_days=90, as_of=D(2026, 6, 1)
+    )
     base.update(kw)
     return Facts(**base)
 

@@ -9,7 +9,14 @@ import pytest
 
 from handoff_cli.errors import BadInput
 from handoff_cli.services import importer
-from handoff_cli.services.importer import CsvSource, DateReader, _RowError, detect_account_format, norm_header, parse_amount
+from handoff_cli.services.importer import (
+    CsvSource,
+    DateReader,
+    _RowError,
+    detect_account_format,
+    norm_header,
+    parse_amount,
+)
 from handoff_cli.store import Store, resolve_url
 
 
@@ -137,7 +144,9 @@ def test_events_stream_from_the_file(tmp_path, monkeypatch):
     monkeypatch.setattr(CsvSource, "rows", spying_rows)
     monkeypatch.setattr(importer, "BATCH_ROWS", 10)
     progress = []
-    result = importer.import_events(path, store=store, today=date(2026, 6, 1), progress=lambda d, t: progress.append((d, t)))
+    result = importer.import_events(
+        path, store=store, today=date(2026, 6, 1), progress=lambda d, t: progress.append((d, t))
+    )
     assert result.events_added == 25 and result.written
     assert seen == list(range(2, 27))
     size = path.stat().st_size

@@ -287,8 +287,13 @@ def test_renewal_split_with_nobody_is_null():
 def _acc(i, name, signed, target_days=90, **kw):
     signed = D(signed)
     return AccountFacts(
-        id=i, name=name, signed_on=signed, motion="high-touch", segment=kw.pop("segment", None),
-        target_on=signed + timedelta(days=target_days), **kw,
+        id=i,
+        name=name,
+        signed_on=signed,
+        motion="high-touch",
+        segment=kw.pop("segment", None),
+        target_on=signed + timedelta(days=target_days),
+        **kw,
     )
 
 
@@ -297,16 +302,35 @@ def test_compute_metrics_worked_example():
     accounts = [
         # signed 01-01, T = 04-01; go-live 02-20 (50 days) vs baseline 02-15: late;
         # first value 03-12 (70 days): on target; renewed
-        _acc(1, "A", "2026-01-01", go_live_on=D("2026-02-20"), go_live_baseline_on=D("2026-02-15"),
-             first_value_on=D("2026-03-12"), renewal="renewed", seam_gaps=(0,),
-             slip_days={"customer": 5, "internal": 0, "scope": 0}, slip_counts={"customer": 1, "internal": 0, "scope": 0},
-             ces=(11.0, 2), csat=(4.0, 1)),
+        _acc(
+            1,
+            "A",
+            "2026-01-01",
+            go_live_on=D("2026-02-20"),
+            go_live_baseline_on=D("2026-02-15"),
+            first_value_on=D("2026-03-12"),
+            renewal="renewed",
+            seam_gaps=(0,),
+            slip_days={"customer": 5, "internal": 0, "scope": 0},
+            slip_counts={"customer": 1, "internal": 0, "scope": 0},
+            ces=(11.0, 2),
+            csat=(4.0, 1),
+        ),
         # signed 01-01, T = 04-01; go-live 01-31 (30 days) vs baseline 02-01: on time;
         # first value 04-11 (100 days): late; churned
-        _acc(2, "B", "2026-01-01", go_live_on=D("2026-01-31"), go_live_baseline_on=D("2026-02-01"),
-             first_value_on=D("2026-04-11"), renewal="churned", seam_gaps=(7, 2),
-             slip_days={"customer": 0, "internal": 10, "scope": -3}, slip_counts={"customer": 0, "internal": 2, "scope": 1},
-             ces=(3.0, 1)),
+        _acc(
+            2,
+            "B",
+            "2026-01-01",
+            go_live_on=D("2026-01-31"),
+            go_live_baseline_on=D("2026-02-01"),
+            first_value_on=D("2026-04-11"),
+            renewal="churned",
+            seam_gaps=(7, 2),
+            slip_days={"customer": 0, "internal": 10, "scope": -3},
+            slip_counts={"customer": 0, "internal": 2, "scope": 1},
+            ces=(3.0, 1),
+        ),
         # signed 02-01, T = 05-02; go-live 03-13 (40 days), no go-live milestone; no first value, breached (late)
         _acc(3, "C", "2026-02-01", go_live_on=D("2026-03-13"), renewal="churned", seam_gaps=(30,)),
         # signed 05-01, T = 07-30: nothing yet, not breached
@@ -345,8 +369,16 @@ def test_compute_metrics_over_nothing_is_all_nulls_and_zeros():
     report = compute_metrics([], D("2026-06-01"))
     m = report.metrics
     assert m["time_to_go_live_days"] == {"median": None, "p75": None, "p90": None, "n": 0}
-    assert [m[k] for k in ("on_time_go_live_rate", "ttv_on_target_rate", "first_value_rate",
-                           "ces_at_go_live_avg", "handoff_csat_avg")] == [None] * 5
+    assert [
+        m[k]
+        for k in (
+            "on_time_go_live_rate",
+            "ttv_on_target_rate",
+            "first_value_rate",
+            "ces_at_go_live_avg",
+            "handoff_csat_avg",
+        )
+    ] == [None] * 5
     assert m["seam_gap_days"] == {"median": None, "max": None, "n": 0}
     assert m["slip_days_by_cause"] == {"customer": 0, "internal": 0, "scope": 0}
     assert m["renewal_rate_by_ttv"] == {"on_target": None, "late": None}

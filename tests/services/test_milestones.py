@@ -132,7 +132,14 @@ def test_done_twice_and_unknown_title_are_bad_input(store):
 def test_slip_records_cause_and_moves_due_keeping_baseline(store):
     _add(store, "SSO", date(2026, 7, 1))
     change = slip_milestone(
-        "Acme", "SSO", to=date(2026, 7, 15), cause="customer", note="IdP admin away", on=date(2026, 6, 20), store=store, today=TODAY
+        "Acme",
+        "SSO",
+        to=date(2026, 7, 15),
+        cause="customer",
+        note="IdP admin away",
+        on=date(2026, 6, 20),
+        store=store,
+        today=TODAY,
     )
     # 2026-07-15 - 2026-07-01 = 14 days
     assert change.slip == SlipView(
@@ -172,8 +179,12 @@ def test_list_in_due_order_with_status_and_slip_days(store):
     _add(store, "Provision", date(2026, 4, 1), kind="provision")
     _add(store, "SSO", date(2026, 5, 1), kind="integration")
     complete_milestone("Acme", "Provision", on=date(2026, 4, 3), store=store, today=TODAY)
-    slip_milestone("Acme", "SSO", to=date(2026, 5, 20), cause="customer", on=date(2026, 4, 28), store=store, today=TODAY)
-    slip_milestone("Acme", "SSO", to=date(2026, 5, 25), cause="internal", on=date(2026, 5, 18), store=store, today=TODAY)
+    slip_milestone(
+        "Acme", "SSO", to=date(2026, 5, 20), cause="customer", on=date(2026, 4, 28), store=store, today=TODAY
+    )
+    slip_milestone(
+        "Acme", "SSO", to=date(2026, 5, 25), cause="internal", on=date(2026, 5, 18), store=store, today=TODAY
+    )
     name, ms = list_milestones("ACME", store=store, today=TODAY)
     assert name == "Acme"
     # SSO: (05-20 - 05-01) + (05-25 - 05-20) = 19 + 5 = 24 days; due 05-25 < today: overdue.

@@ -37,7 +37,9 @@ def roles(store, role="sponsor"):
 
 def test_first_version(store):
     result = plan(store, "2026-01-10", sponsor="Dana", criteria=["close < 3 days", "2 teams live"])
-    assert result.plan == PlanView(1, D("2026-01-10"), "Close the books in 3 days", "Dana", ("close < 3 days", "2 teams live"))
+    assert result.plan == PlanView(
+        1, D("2026-01-10"), "Close the books in 3 days", "Dana", ("close < 3 days", "2 teams live")
+    )
     assert plans(store).plans == (result.plan,)
 
 

@@ -43,16 +43,37 @@ def base_portfolio(store):
     a = account(store, "Acme", D(2026, 1, 1))
     add(store, Assignment(account_id=a, role="implementation", person="Ivy", start_on=D(2026, 1, 2)))
     add(store, Assignment(account_id=a, role="sponsor", person="Sam", start_on=D(2026, 1, 5), end_on=D(2026, 5, 20)))
-    m = add(store, Milestone(account_id=a, title="Go live", title_key="go live", kind="go-live",
-                             baseline_due_on=D(2026, 3, 1), due_on=D(2026, 3, 1), added_on=D(2026, 1, 5)))
-    add(store, Slip(milestone_id=m, recorded_on=D(2026, 2, 1), from_due_on=D(2026, 3, 1), to_due_on=D(2026, 6, 20),
-                    cause="scope"))
+    m = add(
+        store,
+        Milestone(
+            account_id=a,
+            title="Go live",
+            title_key="go live",
+            kind="go-live",
+            baseline_due_on=D(2026, 3, 1),
+            due_on=D(2026, 3, 1),
+            added_on=D(2026, 1, 5),
+        ),
+    )
+    add(
+        store,
+        Slip(
+            milestone_id=m,
+            recorded_on=D(2026, 2, 1),
+            from_due_on=D(2026, 3, 1),
+            to_due_on=D(2026, 6, 20),
+            cause="scope",
+        ),
+    )
     b = account(store, "Bolt", D(2026, 2, 1), motion="self-serve")
     add(store, Event(account_id=b, kind="workflow-live", occurred_on=D(2026, 2, 3)))
     add(store, Event(account_id=b, kind="first-value", occurred_on=D(2026, 2, 10)))
     add(store, Event(account_id=b, kind="usage", occurred_on=D(2026, 5, 25), value=1))
     c = account(store, "Cord", D(2026, 3, 1), ttv_target_days=120)
-    add(store, Assignment(account_id=c, role="implementation", person="Ivy", start_on=D(2026, 3, 1), end_on=D(2026, 5, 1)))
+    add(
+        store,
+        Assignment(account_id=c, role="implementation", person="Ivy", start_on=D(2026, 3, 1), end_on=D(2026, 5, 1)),
+    )
     add(store, Assignment(account_id=c, role="csm", person="Cara", start_on=D(2026, 5, 1)))
     add(store, Handover(account_id=c, handed_on=D(2026, 5, 1), from_person="Ivy", to_person="Cara"))
     add(store, Event(account_id=c, kind="go-live", occurred_on=D(2026, 4, 20)))
@@ -109,8 +130,11 @@ def test_lag_is_portfolio_wide_in_the_brief(store):
     # three more high-touch accounts with go-live -> first value of 20, 30, 40 days: median 30
     for i, days in enumerate((20, 30, 40)):
         x = account(store, f"Lag{i}", D(2026, 1, 1))
-        add(store, Event(account_id=x, kind="go-live", occurred_on=D(2026, 2, 1)),
-            Event(account_id=x, kind="first-value", occurred_on=D(2026, 2, 1) + timedelta(days=days)))
+        add(
+            store,
+            Event(account_id=x, kind="go-live", occurred_on=D(2026, 2, 1)),
+            Event(account_id=x, kind="first-value", occurred_on=D(2026, 2, 1) + timedelta(days=days)),
+        )
     brief = account_brief("cord", store=store, today=AS_OF)
     # Cord: P = max(04-20 + 30 = 05-20, 06-01) = 06-01
     assert (brief.lag_days, brief.projected_first_value_on) == (30, AS_OF)
@@ -135,12 +159,29 @@ def test_timeline_is_in_date_order(store):
 # -- facts dated after the as-of date never change a report -----------------
 
 later = st.integers(min_value=1, max_value=200).map(lambda n: AS_OF + timedelta(days=n))
-kinds = st.sampled_from(["go-live", "workflow-live", "first-value", "usage", "adopted", "graduated", "churned",
-                         "renewed", "sponsor-contact", "note"])
+kinds = st.sampled_from(
+    [
+        "go-live",
+        "workflow-live",
+        "first-value",
+        "usage",
+        "adopted",
+        "graduated",
+        "churned",
+        "renewed",
+        "sponsor-contact",
+        "note",
+    ]
+)
 actions = st.one_of(
     st.tuples(st.just("event"), st.integers(0, 2), kinds, later, st.integers(0, 9)),
-    st.tuples(st.just("assign"), st.integers(0, 2), st.sampled_from(["implementation", "csm", "sponsor", "champion"]), later,
-              st.sampled_from(["Ann", "Bob"])),
+    st.tuples(
+        st.just("assign"),
+        st.integers(0, 2),
+        st.sampled_from(["implementation", "csm", "sponsor", "champion"]),
+        later,
+        st.sampled_from(["Ann", "Bob"]),
+    ),
     st.tuples(st.just("end"), st.integers(0, 2), later),
     st.tuples(st.just("milestone"), st.integers(0, 2), later, later),
     st.tuples(st.just("slip"), st.integers(0, 2), later, later),
@@ -171,11 +212,28 @@ def apply(store, ids, action, n):
                 a.end_on = action[2]
                 s.add(a)
         elif kind == "milestone":
-            s.add(Milestone(account_id=aid, title=f"M{n}", title_key=f"m{n}", kind="go-live", baseline_due_on=action[3],
-                            due_on=action[3], added_on=action[2]))
+            s.add(
+                Milestone(
+                    account_id=aid,
+                    title=f"M{n}",
+                    title_key=f"m{n}",
+                    kind="go-live",
+                    baseline_due_on=action[3],
+                    due_on=action[3],
+                    added_on=action[2],
+                )
+            )
         elif kind == "slip":
             for m in s.exec(select(Milestone).where(Milestone.account_id == aid)).all():
-                s.add(Slip(milestone_id=m.id, recorded_on=action[2], from_due_on=m.due_on, to_due_on=action[3], cause="scope"))
+                s.add(
+                    Slip(
+                        milestone_id=m.id,
+                        recorded_on=action[2],
+                        from_due_on=m.due_on,
+                        to_due_on=action[3],
+                        cause="scope",
+                    )
+                )
                 m.due_on = action[3]
                 s.add(m)
         elif kind == "done":
@@ -183,7 +241,11 @@ def apply(store, ids, action, n):
                 m.done_on = action[2]
                 s.add(m)
         elif kind == "plan":
-            s.add(SuccessPlan(account_id=aid, version=100 + n, outcome="Later outcome", sponsor="Zoe", agreed_on=action[2]))
+            s.add(
+                SuccessPlan(
+                    account_id=aid, version=100 + n, outcome="Later outcome", sponsor="Zoe", agreed_on=action[2]
+                )
+            )
         elif kind == "handover":
             s.add(Handover(account_id=aid, handed_on=action[2], to_person="Cara", joint_call=action[3]))
         elif kind == "archive":

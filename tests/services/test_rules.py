@@ -133,8 +133,13 @@ def test_ttv_at_risk_silent_when_breached_or_first_value():
 
 def test_ttv_at_risk_self_serve_activation_is_workflow_live():
     # self-serve, target 14: T = 01-15. workflow-live 01-10, lag 3 -> P = max(01-13, 01-12) = 01-13 <= T: none
-    f = facts(D(2026, 1, 12), motion="self-serve", ttv_target_days=14, workflow_live_on=D(2026, 1, 10),
-              go_live_on=D(2026, 1, 14))
+    f = facts(
+        D(2026, 1, 12),
+        motion="self-serve",
+        ttv_target_days=14,
+        workflow_live_on=D(2026, 1, 10),
+        go_live_on=D(2026, 1, 14),
+    )
     assert run(ttv_at_risk, "ttv-at-risk", f) == []
     # lag 6 -> P = 01-16: 1 day late
     assert run(ttv_at_risk, "ttv-at-risk", f, lag={"high-touch": 14, "self-serve": 6})[0][3] == 1
@@ -161,7 +166,10 @@ def test_lag_needs_three_accounts_of_the_motion():
     # two high-touch samples: default 14; self-serve none: default 3
     assert lag_by_motion({"high-touch": [5, 9]}, cfg) == {"high-touch": 14, "self-serve": 3}
     # three: median 9; four self-serve [1, 2, 5, 6]: (2 + 5) / 2 = 3.5 -> 4
-    assert lag_by_motion({"high-touch": [5, 9, 20], "self-serve": [6, 1, 5, 2]}, cfg) == {"high-touch": 9, "self-serve": 4}
+    assert lag_by_motion({"high-touch": [5, 9, 20], "self-serve": [6, 1, 5, 2]}, cfg) == {
+        "high-touch": 9,
+        "self-serve": 4,
+    }
 
 
 # -- ownerless -------------------------------------------------------------
@@ -183,10 +191,13 @@ def test_ownerless_gap_at_the_seam_after_implementation_release():
 
 
 def test_ownerless_after_csm_release_is_not_the_seam():
-    f = facts(D(2026, 5, 1), assignments=(
-        assign(1, "implementation", "Ivy", D(2026, 1, 2), D(2026, 3, 1)),
-        assign(2, "csm", "Cara", D(2026, 3, 1), D(2026, 4, 1)),
-    ))
+    f = facts(
+        D(2026, 5, 1),
+        assignments=(
+            assign(1, "implementation", "Ivy", D(2026, 1, 2), D(2026, 3, 1)),
+            assign(2, "csm", "Cara", D(2026, 3, 1), D(2026, 4, 1)),
+        ),
+    )
     found = ownerless(f, ctx("ownerless", f.as_of))
     assert [(x.since, x.days) for x in found] == [(D(2026, 4, 1), 30)]
     assert "seam" not in found[0].detail and "Cara" in found[0].detail
@@ -229,8 +240,14 @@ def test_stalled_self_serve_counts_from_workflow_live():
 def test_premature_close_graduated_without_first_value():
     f = facts(D(2026, 5, 1), graduated_on=D(2026, 4, 20))
     assert run(premature_close, "premature-close", f) == [("premature-close", "breach", D(2026, 4, 20), 11, 20)]
-    assert run(premature_close, "premature-close", facts(D(2026, 5, 1), graduated_on=D(2026, 4, 20),
-                                                          first_value_on=D(2026, 4, 1))) == []
+    assert (
+        run(
+            premature_close,
+            "premature-close",
+            facts(D(2026, 5, 1), graduated_on=D(2026, 4, 20), first_value_on=D(2026, 4, 1)),
+        )
+        == []
+    )
 
 
 # -- no-success-plan -------------------------------------------------------
@@ -241,7 +258,8 @@ def test_no_success_plan_seven_days_is_fine_eight_is_not():
     assert run(no_success_plan, "no-success-plan", facts(D(2026, 1, 8))) == []
     # 01-09 - 01-01 = 8
     assert run(no_success_plan, "no-success-plan", facts(D(2026, 1, 9))) == [
-        ("no-success-plan", "warning", SIGNED, 8, 15)]
+        ("no-success-plan", "warning", SIGNED, 8, 15)
+    ]
 
 
 def test_no_success_plan_silent_with_a_plan():
@@ -254,7 +272,8 @@ def test_no_success_plan_silent_with_a_plan():
 
 def test_no_exec_sponsor_since_signed_or_since_the_last_sponsor_left():
     assert run(no_exec_sponsor, "no-exec-sponsor", facts(D(2026, 1, 11))) == [
-        ("no-exec-sponsor", "warning", SIGNED, 10, 10)]
+        ("no-exec-sponsor", "warning", SIGNED, 10, 10)
+    ]
     f = facts(D(2026, 3, 11), assignments=(assign(1, "sponsor", "Sam", D(2026, 1, 5), D(2026, 3, 1)),))
     assert run(no_exec_sponsor, "no-exec-sponsor", f) == [("no-exec-sponsor", "warning", D(2026, 3, 1), 10, 10)]
     held = facts(D(2026, 3, 11), assignments=(assign(1, "sponsor", "Sam", D(2026, 1, 5)),))
@@ -274,7 +293,8 @@ def test_sponsor_change_thirty_days_fires_thirty_one_does_not():
 def test_sponsor_change_on_the_day_and_by_release():
     released = (assign(1, "sponsor", "Sam", D(2026, 1, 5), D(2026, 3, 1)),)
     assert run(sponsor_change, "sponsor-change", facts(D(2026, 3, 1), assignments=released)) == [
-        ("sponsor-change", "warning", D(2026, 3, 1), 0, 10)]
+        ("sponsor-change", "warning", D(2026, 3, 1), 0, 10)
+    ]
     # the day before the release it is still held: no change yet
     assert run(sponsor_change, "sponsor-change", facts(D(2026, 2, 28), assignments=released)) == []
 
@@ -289,18 +309,25 @@ def test_a_first_sponsor_assignment_is_not_a_change():
 
 def test_milestone_overdue_five_each_at_most_fifteen():
     as_of = D(2026, 3, 10)
-    f = facts(as_of, milestones=(
-        ms(1, "A", D(2026, 3, 1)),
-        ms(2, "B", D(2026, 3, 2), side="customer"),
-        ms(3, "C", D(2026, 3, 3)),
-        ms(4, "D", D(2026, 3, 4)),
-        ms(5, "Due today", as_of),  # due today: not passed
-        ms(6, "Done", D(2026, 2, 1), done=D(2026, 3, 9)),
-    ))
+    f = facts(
+        as_of,
+        milestones=(
+            ms(1, "A", D(2026, 3, 1)),
+            ms(2, "B", D(2026, 3, 2), side="customer"),
+            ms(3, "C", D(2026, 3, 3)),
+            ms(4, "D", D(2026, 3, 4)),
+            ms(5, "Due today", as_of),  # due today: not passed
+            ms(6, "Done", D(2026, 2, 1), done=D(2026, 3, 9)),
+        ),
+    )
     found = milestone_overdue(f, ctx("milestone-overdue", as_of))
     # days: 10-1 = 9, 10-2 = 8, 7, 6; weights 5 + 5 + 5 + 0 = 15
     assert [(x.since, x.days, x.weight) for x in found] == [
-        (D(2026, 3, 1), 9, 5), (D(2026, 3, 2), 8, 5), (D(2026, 3, 3), 7, 5), (D(2026, 3, 4), 6, 0)]
+        (D(2026, 3, 1), 9, 5),
+        (D(2026, 3, 2), 8, 5),
+        (D(2026, 3, 3), 7, 5),
+        (D(2026, 3, 4), 6, 0),
+    ]
     assert "the customer must act" in found[1].detail
     assert "vendor" in found[0].detail
 
@@ -339,7 +366,11 @@ def slip(i, mid, title, on, frm, to, cause):
 
 def test_scope_creep_from_a_scope_slip():
     go = ms(1, "Go live", D(2026, 3, 15), kind="go-live", baseline=D(2026, 3, 1))
-    f = facts(D(2026, 2, 20), milestones=(go,), slips=(slip(1, 1, "Go live", D(2026, 2, 10), D(2026, 3, 1), D(2026, 3, 15), "scope"),))
+    f = facts(
+        D(2026, 2, 20),
+        milestones=(go,),
+        slips=(slip(1, 1, "Go live", D(2026, 2, 10), D(2026, 3, 1), D(2026, 3, 15), "scope"),),
+    )
     found = scope_creep(f, ctx("scope-creep", f.as_of))
     # since the slip 02-10: 10 days; projected 03-15 is 14 days after baseline 03-01
     assert [(x.since, x.days, x.weight) for x in found] == [(D(2026, 2, 10), 10, 10)]
@@ -348,7 +379,11 @@ def test_scope_creep_from_a_scope_slip():
 
 def test_scope_creep_needs_scope_as_a_cause():
     go = ms(1, "Go live", D(2026, 3, 15), kind="go-live", baseline=D(2026, 3, 1))
-    f = facts(D(2026, 2, 20), milestones=(go,), slips=(slip(1, 1, "Go live", D(2026, 2, 10), D(2026, 3, 1), D(2026, 3, 15), "internal"),))
+    f = facts(
+        D(2026, 2, 20),
+        milestones=(go,),
+        slips=(slip(1, 1, "Go live", D(2026, 2, 10), D(2026, 3, 1), D(2026, 3, 15), "internal"),),
+    )
     assert run(scope_creep, "scope-creep", f) == []
 
 
@@ -360,8 +395,10 @@ def test_scope_creep_from_a_milestone_added_after_the_first_done():
     # projected go-live = max(03-01, 03-20) = 03-20 > baseline 03-01; added 02-01 > first done 01-10
     assert run(scope_creep, "scope-creep", f) == [("scope-creep", "warning", D(2026, 2, 1), 14, 10)]
     # after go-live the rule is silent
-    assert run(scope_creep, "scope-creep", facts(D(2026, 2, 15), milestones=(go, first, extra),
-                                                  go_live_on=D(2026, 2, 14))) == []
+    assert (
+        run(scope_creep, "scope-creep", facts(D(2026, 2, 15), milestones=(go, first, extra), go_live_on=D(2026, 2, 14)))
+        == []
+    )
     # a milestone added on the same day as the first completion is not "after"
     same_day = ms(3, "Extra SSO", D(2026, 3, 20), added=D(2026, 1, 10))
     assert run(scope_creep, "scope-creep", facts(D(2026, 2, 15), milestones=(go, first, same_day))) == []
@@ -376,14 +413,19 @@ def test_champion_only_thirty_days_is_fine_thirty_one_is_not():
     # 03-31 - 03-01 = 30 days: not more than 30
     assert run(champion_only, "champion-only", facts(D(2026, 3, 31), **kw)) == []
     # 04-01 - 03-01 = 31 days
-    assert run(champion_only, "champion-only", facts(D(2026, 4, 1), **kw)) == [
-        ("champion-only", "warning", fv, 31, 10)]
+    assert run(champion_only, "champion-only", facts(D(2026, 4, 1), **kw)) == [("champion-only", "warning", fv, 31, 10)]
 
 
 def test_champion_only_needs_a_low_latest_reading():
     fv = D(2026, 3, 1)
-    assert run(champion_only, "champion-only", facts(D(2026, 5, 1), first_value_on=fv, latest_usage=2.0,
-                                                      latest_usage_on=D(2026, 4, 1))) == []
+    assert (
+        run(
+            champion_only,
+            "champion-only",
+            facts(D(2026, 5, 1), first_value_on=fv, latest_usage=2.0, latest_usage_on=D(2026, 4, 1)),
+        )
+        == []
+    )
     assert run(champion_only, "champion-only", facts(D(2026, 5, 1), first_value_on=fv)) == []
 
 
@@ -392,9 +434,19 @@ def test_champion_only_needs_a_low_latest_reading():
 
 def test_registry_follows_the_product_table_and_the_config_rows():
     assert RULE_IDS == (
-        "ttv-breach", "ttv-at-risk", "ownerless", "stalled", "premature-close", "no-success-plan",
-        "no-exec-sponsor", "sponsor-change", "milestone-overdue", "config-gate-handover", "cold-handover",
-        "scope-creep", "champion-only",
+        "ttv-breach",
+        "ttv-at-risk",
+        "ownerless",
+        "stalled",
+        "premature-close",
+        "no-success-plan",
+        "no-exec-sponsor",
+        "sponsor-change",
+        "milestone-overdue",
+        "config-gate-handover",
+        "cold-handover",
+        "scope-creep",
+        "champion-only",
     )
     assert tuple(DEFAULTS["rules"]) == RULE_IDS
 
@@ -422,12 +474,20 @@ def test_self_serve_never_raises_the_high_touch_rules():
 
 
 def test_disabled_rule_and_config_weight_and_severity():
-    cfg = {**DEFAULTS, "rules": {**DEFAULTS["rules"],
-                                 "ownerless": {"severity": "warning", "weight": 7},
-                                 "no-exec-sponsor": {**DEFAULTS["rules"]["no-exec-sponsor"], "enabled": False}}}
+    cfg = {
+        **DEFAULTS,
+        "rules": {
+            **DEFAULTS["rules"],
+            "ownerless": {"severity": "warning", "weight": 7},
+            "no-exec-sponsor": {**DEFAULTS["rules"]["no-exec-sponsor"], "enabled": False},
+        },
+    }
     found = evaluate(facts(D(2026, 6, 1)), as_of=D(2026, 6, 1), config=cfg, lag=LAG)
     assert [(x.rule, x.severity, x.weight) for x in found] == [
-        ("ttv-breach", "breach", 40), ("ownerless", "warning", 7), ("no-success-plan", "warning", 15)]
+        ("ttv-breach", "breach", 40),
+        ("ownerless", "warning", 7),
+        ("no-success-plan", "warning", 15),
+    ]
 
 
 def test_findings_sort_breaches_first_then_account_ignoring_case_then_rule_order():
@@ -436,6 +496,12 @@ def test_findings_sort_breaches_first_then_account_ignoring_case_then_rule_order
     for name in ("beta", "Alpha"):
         found += evaluate(facts(as_of, name=name), as_of=as_of, config=DEFAULTS, lag=LAG)
     assert [(x.account, x.rule) for x in sort_findings(found)] == [
-        ("Alpha", "ttv-breach"), ("Alpha", "ownerless"), ("beta", "ttv-breach"), ("beta", "ownerless"),
-        ("Alpha", "no-success-plan"), ("Alpha", "no-exec-sponsor"), ("beta", "no-success-plan"), ("beta", "no-exec-sponsor"),
+        ("Alpha", "ttv-breach"),
+        ("Alpha", "ownerless"),
+        ("beta", "ttv-breach"),
+        ("beta", "ownerless"),
+        ("Alpha", "no-success-plan"),
+        ("Alpha", "no-exec-sponsor"),
+        ("beta", "no-success-plan"),
+        ("beta", "no-exec-sponsor"),
     ]

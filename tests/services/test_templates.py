@@ -68,7 +68,13 @@ def test_apply_standard_dates_from_start(store):
     offsets = {i.title: i.offset_days for i in load_template("standard").items}
     got = [(m.title, m.kind, m.side, m.due_on, m.baseline_due_on) for m in applied.milestones]
     assert got == [
-        (title, kind, side, date(2026, 4, 6) + timedelta(days=offsets[title]), date(2026, 4, 6) + timedelta(days=offsets[title]))
+        (
+            title,
+            kind,
+            side,
+            date(2026, 4, 6) + timedelta(days=offsets[title]),
+            date(2026, 4, 6) + timedelta(days=offsets[title]),
+        )
         for title, kind, side in STANDARD
     ]
     # go-live: 2026-04-06 + 70 days = 2026-06-15
@@ -114,7 +120,9 @@ def test_user_template_new_name_and_config_kinds(store, user_dir, tmp_path):
     (user_dir / "notes.txt").write_text("not a template")
     assert template_names() == ["light", "standard"]
     applied = apply_template("Acme", name="light", on=TODAY, store=store, today=TODAY)
-    assert [(m.title, m.kind, m.due_on) for m in applied.milestones] == [("Admin training", "training", date(2026, 6, 6))]
+    assert [(m.title, m.kind, m.due_on) for m in applied.milestones] == [
+        ("Admin training", "training", date(2026, 6, 6))
+    ]
 
 
 @pytest.mark.parametrize("name", ["nope", "../standard", "", "standard.toml"])
@@ -135,12 +143,15 @@ def test_unknown_template_lists_the_available_ones(store, user_dir, name):
         ('[[milestones]]\ntitle = "A"\noffset_days = 1.5\n', "needs offset_days"),
         ('[[milestones]]\ntitle = "A"\noffset_days = true\n', "needs offset_days"),
         ('[[milestones]]\ntitle = "A"\noffset_days = 99999\n', "needs offset_days"),
-        ('[[milestones]]\noffset_days = 1\n', "milestone 1 needs a title"),
+        ("[[milestones]]\noffset_days = 1\n", "milestone 1 needs a title"),
         ('[[milestones]]\ntitle = ""\noffset_days = 1\n', "milestone 1 title must not be empty"),
         ('[[milestones]]\ntitle = "A"\nkind = "party"\noffset_days = 1\n', "unknown kind 'party'"),
         ('[[milestones]]\ntitle = "A"\nside = "both"\noffset_days = 1\n', "side 'both'"),
         ('[[milestones]]\ntitle = "A"\ndue = 3\noffset_days = 1\n', "unknown key(s) due"),
-        ('[[milestones]]\ntitle = "A"\noffset_days = 1\n[[milestones]]\ntitle = "a"\noffset_days = 2\n', "milestone 2 repeats the title 'a' of milestone 1"),
+        (
+            '[[milestones]]\ntitle = "A"\noffset_days = 1\n[[milestones]]\ntitle = "a"\noffset_days = 2\n',
+            "milestone 2 repeats the title 'a' of milestone 1",
+        ),
     ],
 )
 def test_malformed_template_names_the_file(store, user_dir, dump, text, fragment):

@@ -140,10 +140,12 @@ app = typer.Typer(
 def _root(
     ctx: typer.Context,
     db: Annotated[
-        Optional[str], typer.Option("--db", help="Store path or SQLAlchemy URL (default: HANDOFF_DB, else the user data folder).")
+        Optional[str],
+        typer.Option("--db", help="Store path or SQLAlchemy URL (default: HANDOFF_DB, else the user data folder)."),
     ] = None,
     as_of: Annotated[
-        Optional[str], typer.Option("--as-of", help="Treat this date as today (default: HANDOFF_TODAY, else the real date).")
+        Optional[str],
+        typer.Option("--as-of", help="Treat this date as today (default: HANDOFF_TODAY, else the real date)."),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for failures.")] = False,
 ) -> None:

@@ -10,6 +10,7 @@ from handoff_cli.cli.common import FormatOpt, LimitOpt, OnOpt, get_on, get_store
 
 app = typer.Typer(help="Add, list, show, edit and archive accounts.", no_args_is_help=True)
 
+
 def _columns():
     from handoff_cli.render import Col
 
@@ -71,7 +72,9 @@ def _emit_one(view, fmt, today, message: str) -> None:
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    all_: Annotated[bool, typer.Option("--all", help="Every account: archived, churned and signed after today too.")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every account: archived, churned and signed after today too.")
+    ] = False,
     fmt: FormatOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
@@ -81,14 +84,24 @@ def list_(
 
     today = get_today(ctx)
     rows = [v.as_dict() for v in list_accounts(include_all=all_, store=get_store(ctx), today=today)]
-    emit_listing(rows, key="accounts", columns=_columns(), fmt=fmt, as_of=today, limit=limit, title="Accounts",
-                 empty="no accounts yet: add one with `handoff account add NAME --signed DATE`")
+    emit_listing(
+        rows,
+        key="accounts",
+        columns=_columns(),
+        fmt=fmt,
+        as_of=today,
+        limit=limit,
+        title="Accounts",
+        empty="no accounts yet: add one with `handoff account add NAME --signed DATE`",
+    )
 
 
 @app.command("show")
-def show(ctx: typer.Context, account: Annotated[str, typer.Argument(help="Name or external id.")], fmt: FormatOpt = None) -> None:
+def show(
+    ctx: typer.Context, account: Annotated[str, typer.Argument(help="Name or external id.")], fmt: FormatOpt = None
+) -> None:
     """Show one account's fields."""
-    from handoff_cli.render import emit_json, envelope, fmt_name, emit_listing, Col
+    from handoff_cli.render import Col, emit_json, emit_listing, envelope, fmt_name
     from handoff_cli.services.accounts import show_account
 
     today = get_today(ctx)
@@ -133,7 +146,12 @@ def edit(
 
 
 @app.command("archive")
-def archive(ctx: typer.Context, account: Annotated[str, typer.Argument(help="Name or external id.")], on: OnOpt = None, fmt: FormatOpt = None) -> None:
+def archive(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Argument(help="Name or external id.")],
+    on: OnOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
     """Archive an account from a date: it leaves listings and raises no findings."""
     from handoff_cli.services.accounts import archive_account
 

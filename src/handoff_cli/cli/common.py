@@ -19,7 +19,7 @@ class AppState:
     db: Optional[str] = None
     as_of: Optional[str] = None
     debug: bool = False
-    _store: "Store | None" = None
+    _store: Store | None = None
     _today: Optional[date] = None
 
 
@@ -31,10 +31,14 @@ class Format(str, Enum):
 
 
 # Option types shared by commands. Defaults are never computed at import time.
-FormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help="table, json, csv or markdown (default: table).")]
+FormatOpt = Annotated[
+    Optional[Format], typer.Option("--format", "-f", help="table, json, csv or markdown (default: table).")
+]
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="Date of the fact (default: today). Offsets: --on=-2w.")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Report as of this date (default: today).")]
-LimitOpt = Annotated[int, typer.Option("--limit", min=1, help="Rows shown in the table view (JSON, CSV, markdown give all).")]
+LimitOpt = Annotated[
+    int, typer.Option("--limit", min=1, help="Rows shown in the table view (JSON, CSV, markdown give all).")
+]
 AllOpt = Annotated[bool, typer.Option("--all", help="Include archived and churned accounts.")]
 
 
@@ -46,7 +50,7 @@ def state(ctx: typer.Context) -> AppState:
     return obj
 
 
-def get_store(ctx: typer.Context) -> "Store":
+def get_store(ctx: typer.Context) -> Store:
     st = state(ctx)
     if st._store is None:
         from handoff_cli.store import Store, resolve_url

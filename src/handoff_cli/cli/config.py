@@ -35,7 +35,9 @@ def show(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 
         raise BadInput(f"config show prints TOML or JSON: use --format table or --format json, not {name}")
     where = config_path()
-    note(f"# effective configuration ({where} {'overlaid on the defaults' if where.exists() else 'does not exist: defaults'})")
+    note(
+        f"# effective configuration ({where} {'overlaid on the defaults' if where.exists() else 'does not exist: defaults'})"
+    )
     sys.stdout.write(to_toml(config))
 
 

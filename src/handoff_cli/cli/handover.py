@@ -24,7 +24,9 @@ def handover(
     ] = False,
     promised: Annotated[Optional[str], typer.Option("--promised", help="What was promised to the customer.")] = None,
     customised: Annotated[Optional[str], typer.Option("--customised", help="What was customised for them.")] = None,
-    open_issues: Annotated[Optional[str], typer.Option("--open-issues", help="Issues still open at the handover.")] = None,
+    open_issues: Annotated[
+        Optional[str], typer.Option("--open-issues", help="Issues still open at the handover.")
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Hand ACCOUNT from implementation to the CSM, in one step with no ownerless gap.

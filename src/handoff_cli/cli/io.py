@@ -29,13 +29,17 @@ class DateOrder(str, Enum):
 
 FileArg = Annotated[Path, typer.Argument(help="The CSV file.", show_default=False)]
 FromOpt = Annotated[Source, typer.Option("--from", help="The file's format (default: recognised by its headers).")]
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be created, updated and skipped; write nothing.")]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would be created, updated and skipped; write nothing.")
+]
 SkipOpt = Annotated[
     bool, typer.Option("--skip-invalid", help="Write the valid rows and list the rest (default: all or nothing).")
 ]
 DateFmtOpt = Annotated[
     Optional[DateOrder],
-    typer.Option("--date-format", case_sensitive=False, help="ISO, US (MM/DD/YYYY) or EU (DD/MM/YYYY); default: from the file."),
+    typer.Option(
+        "--date-format", case_sensitive=False, help="ISO, US (MM/DD/YYYY) or EU (DD/MM/YYYY); default: from the file."
+    ),
 ]
 
 
@@ -47,7 +51,9 @@ def _progress():
 
     from handoff_cli.render import console
 
-    bar = Progress("importing", BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=console(stderr=True), transient=True)
+    bar = Progress(
+        "importing", BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=console(stderr=True), transient=True
+    )
     task = bar.add_task("import", total=None)
     return bar, lambda done, total: bar.update(task, completed=done, total=total)
 
@@ -175,7 +181,8 @@ def import_events(
 def export(
     ctx: typer.Context,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to this file (created readable by you only); default: stdout.")
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write to this file (created readable by you only); default: stdout."),
     ] = None,
 ) -> None:
     """Write the whole store as JSON lines, in a stable order."""
@@ -193,7 +200,9 @@ def export(
     note(f"exported {info.rows} rows to {info.path}")
 
 
-def restore(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A file written by `handoff export`.")]) -> None:
+def restore(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A file written by `handoff export`.")]
+) -> None:
     """Load an export into an empty store, in one transaction."""
     from handoff_cli.render import note
     from handoff_cli.services.exporter import restore_store

@@ -8,7 +8,9 @@ import typer
 
 from handoff_cli.cli.common import FormatOpt, LimitOpt, OnOpt, get_on, get_store, get_today, parse_opt_date
 
-app = typer.Typer(help="Implementation milestones: add, complete, slip, list, and start from a template.", no_args_is_help=True)
+app = typer.Typer(
+    help="Implementation milestones: add, complete, slip, list, and start from a template.", no_args_is_help=True
+)
 
 AccountArg = Annotated[str, typer.Argument(help="Account name or external id.")]
 TitleArg = Annotated[str, typer.Argument(help="Milestone title (ignoring case).")]
@@ -44,7 +46,13 @@ def add(
     account: AccountArg,
     title: Annotated[str, typer.Argument(help="Milestone title (unique per account, ignoring case).")],
     due: Annotated[str, typer.Option("--due", help="Due date: the baseline it is measured against.")],
-    kind: Annotated[str, typer.Option("--kind", help="discovery, provision, data-source, integration, migration, configuration, uat, first-workflow, go-live or other (plus [milestones] kinds from the config).")] = "other",
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="discovery, provision, data-source, integration, migration, configuration, uat, first-workflow, go-live or other (plus [milestones] kinds from the config).",
+        ),
+    ] = "other",
     side: Annotated[str, typer.Option("--side", help="Who must act: vendor or customer.")] = "vendor",
     on: OnOpt = None,
     fmt: FormatOpt = None,
@@ -141,8 +149,12 @@ def list_(ctx: typer.Context, account: AccountArg, fmt: FormatOpt = None, limit:
 def template(
     ctx: typer.Context,
     account: AccountArg,
-    name: Annotated[str, typer.Option("--name", help="Template name: standard, or your own in <config folder>/templates/NAME.toml.")] = "standard",
-    start: Annotated[Optional[str], typer.Option("--start", help="Date the offsets count from (default: the --on date).")] = None,
+    name: Annotated[
+        str, typer.Option("--name", help="Template name: standard, or your own in <config folder>/templates/NAME.toml.")
+    ] = "standard",
+    start: Annotated[
+        Optional[str], typer.Option("--start", help="Date the offsets count from (default: the --on date).")
+    ] = None,
     on: OnOpt = None,
     fmt: FormatOpt = None,
 ) -> None:

@@ -53,7 +53,9 @@ def assign(
     a = change.assignment
     if not change.changed:
         # a message, not a failure: the wanted state holds already
-        note(f"{a.person} already holds the {change.role} role on {change.account} (since {a.start_on}): nothing changed")
+        note(
+            f"{a.person} already holds the {change.role} role on {change.account} (since {a.start_on}): nothing changed"
+        )
         if fmt_name(fmt) == "json":
             emit_json(envelope(today, **change.as_dict()))
         return

@@ -45,7 +45,9 @@ def _rows(plans, fmt) -> list[dict]:
 def set_(
     ctx: typer.Context,
     account: AccountArg,
-    outcome: Annotated[str, typer.Option("--outcome", help="The outcome the customer bought, in their words (required).")],
+    outcome: Annotated[
+        str, typer.Option("--outcome", help="The outcome the customer bought, in their words (required).")
+    ],
     sponsor: Annotated[
         Optional[str], typer.Option("--sponsor", help="The customer's exec sponsor (default: the previous version's).")
     ] = None,
@@ -92,7 +94,9 @@ def set_(
         f"sponsor {p.sponsor or 'none named'}, {n} criteri{'on' if n == 1 else 'a'}"
     )
     if result.sponsor_assignment is not None:
-        message += f"; {result.sponsor_assignment.person} holds the sponsor role from {result.sponsor_assignment.start_on}"
+        message += (
+            f"; {result.sponsor_assignment.person} holds the sponsor role from {result.sponsor_assignment.start_on}"
+        )
         if result.sponsor_replaced is not None:
             message += f" (replacing {result.sponsor_replaced.person})"
     note(message)
@@ -102,7 +106,9 @@ def set_(
 def show(
     ctx: typer.Context,
     account: AccountArg,
-    history: Annotated[bool, typer.Option("--history", help="Every version, oldest first, not only the latest.")] = False,
+    history: Annotated[
+        bool, typer.Option("--history", help="Every version, oldest first, not only the latest.")
+    ] = False,
     fmt: FormatOpt = None,
     limit: LimitOpt = 50,
 ) -> None:

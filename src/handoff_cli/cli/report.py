@@ -12,7 +12,8 @@ app = typer.Typer(help="Reports: health, breaches, metrics, audit.", no_args_is_
 
 SegmentOpt = Annotated[Optional[str], typer.Option("--segment", help="Only accounts in this segment.")]
 OwnerOpt = Annotated[
-    Optional[str], typer.Option("--owner", help="Only accounts where this person holds the implementation or csm role now.")
+    Optional[str],
+    typer.Option("--owner", help="Only accounts where this person holds the implementation or csm role now."),
 ]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only accounts signed on or after this date.")]
 FailOpt = Annotated[

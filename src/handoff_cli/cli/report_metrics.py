@@ -10,14 +10,22 @@ from handoff_cli.cli.common import AsOfOpt, FormatOpt, LimitOpt, get_store, get_
 
 SegmentOpt = Annotated[Optional[str], typer.Option("--segment", help="Only accounts of this segment.")]
 OwnerOpt = Annotated[
-    Optional[str], typer.Option("--owner", help="Only accounts where this person ever held the implementation or csm role.")
+    Optional[str],
+    typer.Option("--owner", help="Only accounts where this person ever held the implementation or csm role."),
 ]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only accounts signed on or after this date.")]
 AllMetricsOpt = Annotated[
-    bool, typer.Option("--all", help="Accepted like the other reports take it: archived and churned accounts always count here.")
+    bool,
+    typer.Option(
+        "--all", help="Accepted like the other reports take it: archived and churned accounts always count here."
+    ),
 ]
 NoBreachOpt = Annotated[
-    bool, typer.Option("--fail-on-breach", help="Accepted like the other reports take it: this report has no findings, so it never exits 3.")
+    bool,
+    typer.Option(
+        "--fail-on-breach",
+        help="Accepted like the other reports take it: this report has no findings, so it never exits 3.",
+    ),
 ]
 
 
@@ -137,13 +145,21 @@ def metrics(
     from handoff_cli.services.metrics import metrics_report
 
     today = get_today(ctx, as_of)
-    report = metrics_report(segment=segment, since=parse_opt_date(ctx, since, "--since", today), owner=owner, store=get_store(ctx), today=today)
+    report = metrics_report(
+        segment=segment,
+        since=parse_opt_date(ctx, since, "--since", today),
+        owner=owner,
+        store=get_store(ctx),
+        today=today,
+    )
     _emit_metrics(report, fmt, limit)
 
 
 def audit(
     ctx: typer.Context,
-    last: Annotated[Optional[int], typer.Option("--last", min=1, help="How many go-lives, latest first (default 10).")] = None,
+    last: Annotated[
+        Optional[int], typer.Option("--last", min=1, help="How many go-lives, latest first (default 10).")
+    ] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="The same as --last.")] = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,

@@ -12,7 +12,9 @@ from handoff_cli.cli.report import FailOpt, OwnerOpt, SegmentOpt, SinceOpt, fail
 
 def status(
     ctx: typer.Context,
-    account: Annotated[Optional[str], typer.Argument(help="Name or external id: the pre-call brief. None: the portfolio.")] = None,
+    account: Annotated[
+        Optional[str], typer.Argument(help="Name or external id: the pre-call brief. None: the portfolio.")
+    ] = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
     segment: SegmentOpt = None,
@@ -35,7 +37,9 @@ def status(
     from handoff_cli.render_reports import emit_portfolio
     from handoff_cli.services.reports import portfolio_status
 
-    report = portfolio_status(scope=scope_of(ctx, today, segment, owner, since, all_), store=get_store(ctx), today=today)
+    report = portfolio_status(
+        scope=scope_of(ctx, today, segment, owner, since, all_), store=get_store(ctx), today=today
+    )
     emit_portfolio(report, fmt=fmt, limit=limit)
     fail_if_breached(fail_on_breach, report.has_breach)
 

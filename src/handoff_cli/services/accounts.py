@@ -54,20 +54,22 @@ def _check_arr(arr: Optional[float]) -> Optional[float]:
     return None if arr is None else arr + 0.0  # -0.0 is stored as 0.0
 
 
-def _churned_on(session, acc: "Account", today: date) -> Optional[date]:
+def _churned_on(session, acc: Account, today: date) -> Optional[date]:
     """The account's churn date by today, on the write path."""
     from sqlmodel import func, select
 
     from handoff_cli.models import Event
 
-    return to_date(session.exec(
-        select(func.min(Event.occurred_on)).where(
-            Event.account_id == acc.id, Event.kind == "churned", Event.occurred_on <= today
-        )
-    ).one())
+    return to_date(
+        session.exec(
+            select(func.min(Event.occurred_on)).where(
+                Event.account_id == acc.id, Event.kind == "churned", Event.occurred_on <= today
+            )
+        ).one()
+    )
 
 
-def _view(acc: "Account", default_targets: dict[str, int], churned_on: Optional[date] = None) -> AccountView:
+def _view(acc: Account, default_targets: dict[str, int], churned_on: Optional[date] = None) -> AccountView:
     return AccountView(
         name=acc.name,
         external_id=acc.external_id,

@@ -6,7 +6,7 @@ import unicodedata
 
 from sqlmodel import Session, or_, select
 
-from handoff_cli.errors import BadInput, NotFound
+from handoff_cli.errors import BadInput
 from handoff_cli.models import Account
 from handoff_cli.services.lookup import account_not_found
 

@@ -126,7 +126,7 @@ class EventLogged:
         }
 
 
-def complete_open_milestones(session: "Session", account_id: int, event_kind: str, on: date) -> list[str]:
+def complete_open_milestones(session: Session, account_id: int, event_kind: str, on: date) -> list[str]:
     """Complete the account's open milestones that are the same fact as an event of this kind.
 
     Sets done_on = on; returns their titles (in due order). Kinds without a
@@ -150,7 +150,7 @@ def complete_open_milestones(session: "Session", account_id: int, event_kind: st
     return [m.title for m in rows]
 
 
-def record_milestone_event(session: "Session", account_id: int, milestone_kind: str, on: date) -> Optional[EventView]:
+def record_milestone_event(session: Session, account_id: int, milestone_kind: str, on: date) -> Optional[EventView]:
     """Completing a go-live / first-workflow milestone records its event on that date.
 
     Returns the recorded event, or None when the kind has no event or the
@@ -179,7 +179,7 @@ def log_event(
     on: date,
     value: Optional[str] = None,
     note: Optional[str] = None,
-    store: "Store",
+    store: Store,
     today: date,
 ) -> EventLogged:
     """Append one event to the ledger; a go-live / workflow-live completes its open milestones."""
@@ -206,7 +206,7 @@ ORDER BY occurred_on, id
 """
 
 
-def list_events(account: str, *, kind: Optional[str] = None, store: "Store", today: date) -> tuple[str, list[EventView]]:
+def list_events(account: str, *, kind: Optional[str] = None, store: Store, today: date) -> tuple[str, list[EventView]]:
     """The account's ledger, oldest first: (account name, events)."""
     from handoff_cli.services.milestones import account_for_read
     from handoff_cli.store import to_date
@@ -216,6 +216,4 @@ def list_events(account: str, *, kind: Optional[str] = None, store: "Store", tod
     with store.reader() as r:
         account_id, name = account_for_read(r, account)
         rows = r.all(_LIST_SQL, {"account_id": account_id, "kind": kind or ""})
-    return name, [
-        EventView(kind=k, occurred_on=to_date(on), value=_number(v), note=n) for k, on, v, n in rows
-    ]
+    return name, [EventView(kind=k, occurred_on=to_date(on), value=_number(v), note=n) for k, on, v, n in rows]

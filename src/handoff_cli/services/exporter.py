@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from handoff_cli import SCHEMA_HEAD
+from handoff_cli.errors import BadInput
+from handoff_cli.store import Store
 
 # Schema revisions whose tables and columns are those of the head (0002 only
 # added an index), so their exports restore as they are. A revision that changes
 # columns starts a new set.
 SAME_ROWS_AS_HEAD = frozenset({"0001", "0002"})
-from handoff_cli.errors import BadInput
-from handoff_cli.store import Store
 
 FORMAT = "handoff-export"
 VERSION = 1
@@ -73,8 +74,8 @@ def _instant(value: Any) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 _OUT: dict[str, Callable[[Any], Any]] = {
@@ -167,7 +168,9 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise BadInput(f"{path}:{number}: not a JSON line ({exc.msg}): is this a `handoff export` file?") from None
+                raise BadInput(
+                    f"{path}:{number}: not a JSON line ({exc.msg}): is this a `handoff export` file?"
+                ) from None
             if not isinstance(obj, dict):
                 raise BadInput(f"{path}:{number}: not a JSON object: is this a `handoff export` file?")
             yield number, obj
@@ -184,7 +187,9 @@ def restore_store(path: Path, *, store: Store, today: date) -> ExportInfo:
         raise BadInput(f"{path} is empty: give a file written by `handoff export`")
     _, header = first
     if header.get("format") != FORMAT or header.get("version") != VERSION:
-        raise BadInput(f"{path} is not a handoff export (its first line should name format {FORMAT!r} version {VERSION})")
+        raise BadInput(
+            f"{path} is not a handoff export (its first line should name format {FORMAT!r} version {VERSION})"
+        )
     if header.get("schema") not in SAME_ROWS_AS_HEAD:
         raise BadInput(
             f"{path} was exported at schema {header.get('schema')!r}; this handoff restores schema "
@@ -212,7 +217,9 @@ def restore_store(path: Path, *, store: Store, today: date) -> ExportInfo:
         for number, obj in records:
             name, row = obj.get("table"), obj.get("row")
             if name not in tables or not isinstance(row, dict):
-                raise BadInput(f"{path}:{number}: unknown table {name!r}" if name not in tables else f"{path}:{number}: no row")
+                raise BadInput(
+                    f"{path}:{number}: unknown table {name!r}" if name not in tables else f"{path}:{number}: no row"
+                )
             columns = kinds[name]
             unknown = sorted(set(row) - set(columns))
             if unknown:
@@ -233,9 +240,6 @@ def restore_store(path: Path, *, store: Store, today: date) -> ExportInfo:
             for name, table in tables.items():
                 if "id" in table.columns and counts[name]:
                     conn.execute(
-                        text(
-                            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                            f'(SELECT MAX(id) FROM "{name}"))'
-                        )
+                        text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT MAX(id) FROM \"{name}\"))")
                     )
     return ExportInfo(str(path), sum(counts.values()), counts)

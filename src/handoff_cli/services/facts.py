@@ -22,10 +22,11 @@ SQLModel: it runs through ``store.reader()``.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import MISSING, dataclass, field
 from datetime import date, timedelta
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Optional
 
 from handoff_cli.store import Store, to_date
 
@@ -409,8 +410,10 @@ _FILTERS = ("acct_a", "acct_e", "acct_f", "acct_s", "acct_m", "acct_p", "acct_h"
 
 def _sql(template: str, account_id: int, **extra: str) -> str:
     """The query for the whole portfolio, or filtered to one account (so it can use the indexes)."""
-    filters = {alias: (f"AND {alias[-1]}.{'id' if alias == 'acct_a' else 'account_id'} = :aid" if account_id else "")
-               for alias in _FILTERS}
+    filters = {
+        alias: (f"AND {alias[-1]}.{'id' if alias == 'acct_a' else 'account_id'} = :aid" if account_id else "")
+        for alias in _FILTERS
+    }
     return template.format(**filters, **extra)
 
 
@@ -445,8 +448,9 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL,
-               adoption: bool = True, rules_only: bool = False) -> list[Facts]:
+def read_facts(
+    r, *, as_of: date, config: dict[str, Any], account_id: int = ALL, adoption: bool = True, rules_only: bool = False
+) -> list[Facts]:
     """The set-based pass over an open reader.
 
     ``adoption=False`` skips adoption by usage (``usage_adopted_on`` stays None): only
@@ -457,12 +461,19 @@ def read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int = ALL,
     reading only where champion-only could fire (first value old enough, few users), and
     done milestones only where a rule looks at them (MILESTONES_RULES_SQL)."""
     with gc_paused():
-        return _read_facts(r, as_of=as_of, config=config, account_id=account_id,
-                           adoption=adoption and not rules_only, rules_only=rules_only)
+        return _read_facts(
+            r,
+            as_of=as_of,
+            config=config,
+            account_id=account_id,
+            adoption=adoption and not rules_only,
+            rules_only=rules_only,
+        )
 
 
-def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adoption: bool,
-                rules_only: bool = False) -> list[Facts]:
+def _read_facts(
+    r, *, as_of: date, config: dict[str, Any], account_id: int, adoption: bool, rules_only: bool = False
+) -> list[Facts]:
     p = {"as_of": as_of, "aid": account_id}
     q = lambda template, **extra: _sql(template, account_id, **extra)  # noqa: E731
     targets = config["ttv_target_days"]
@@ -474,7 +485,9 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
     by_id: dict[int, dict[str, Any]] = {}  # account id -> the instance dict of its Facts
     set_dict = object.__setattr__
     append = out.append
-    for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(q(ACCOUNTS_RULES_SQL if rules_only else ACCOUNTS_SQL), p):
+    for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(
+        q(ACCOUNTS_RULES_SQL if rules_only else ACCOUNTS_SQL), p
+    ):
         archived = day(archived)
         d = by_id[aid] = {
             **defaults,
@@ -509,10 +522,18 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
         usage = r.all(q(LATEST_USAGE_SQL, fv_before="", at_most=""), p)
     else:
         champion = config.get("rules", {}).get("champion-only", {})
-        usage = () if champion.get("enabled", True) is False else r.all(
-            q(LATEST_USAGE_SQL, fv_before=FV_BEFORE, at_most=AT_MOST),
-            {**p, "fv_before": as_of - timedelta(days=int(champion.get("days", 30))),
-             "most": float(champion.get("max_users", 1))})
+        usage = (
+            ()
+            if champion.get("enabled", True) is False
+            else r.all(
+                q(LATEST_USAGE_SQL, fv_before=FV_BEFORE, at_most=AT_MOST),
+                {
+                    **p,
+                    "fv_before": as_of - timedelta(days=int(champion.get("days", 30))),
+                    "most": float(champion.get("max_users", 1)),
+                },
+            )
+        )
     for aid, on, value in usage:
         d = get(aid)
         if d is not None:
@@ -546,11 +567,32 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
 
     milestones: dict[int, list[MilestoneFact]] = {}
     due_of = current_due.get
-    for aid, mid, title, kind, side, baseline, added, done, in r.all(q(MILESTONES_RULES_SQL if rules_only else MILESTONES_SQL), p):
+    for (
+        aid,
+        mid,
+        title,
+        kind,
+        side,
+        baseline,
+        added,
+        done,
+    ) in r.all(q(MILESTONES_RULES_SQL if rules_only else MILESTONES_SQL), p):
         baseline = day(baseline)
         m = new(MilestoneFact)  # as MilestoneFact(...) would, without the per-field __setattr__
-        set_dict(m, "__dict__", {"id": mid, "title": title, "kind": kind, "side": side, "baseline_due_on": baseline,
-                                 "due_on": due_of(mid, baseline), "done_on": day(done), "added_on": day(added)})
+        set_dict(
+            m,
+            "__dict__",
+            {
+                "id": mid,
+                "title": title,
+                "kind": kind,
+                "side": side,
+                "baseline_due_on": baseline,
+                "due_on": due_of(mid, baseline),
+                "done_on": day(done),
+                "added_on": day(added),
+            },
+        )
         milestones.setdefault(aid, []).append(m)
     for aid, ms in milestones.items():
         d = get(aid)
@@ -565,7 +607,7 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
                 d[key] = min([x for x in (d[key], *done) if x is not None])
 
     criteria: dict[int, list[str]] = {}
-    for plan_id, text in (() if rules_only else r.all(q(CRITERIA_SQL), p)):
+    for plan_id, text in () if rules_only else r.all(q(CRITERIA_SQL), p):
         criteria.setdefault(plan_id, []).append(text)
     plans: dict[int, PlanFact] = {}
     for aid, pid, version, outcome, sponsor, agreed in r.all(q(PLANS_SQL), p):
@@ -586,7 +628,8 @@ def _read_facts(r, *, as_of: date, config: dict[str, Any], account_id: int, adop
 
     handovers: dict[int, tuple[HandoverFact, int]] = {}
     for aid, _hid, handed, frm, to, gate, joint, promised, customised, issues in r.all(
-            q(HANDOVERS_SQL, context=NO_HANDOVER_CONTEXT if rules_only else HANDOVER_CONTEXT), p):
+        q(HANDOVERS_SQL, context=NO_HANDOVER_CONTEXT if rules_only else HANDOVER_CONTEXT), p
+    ):
         count = handovers[aid][1] + 1 if aid in handovers else 1
         handovers[aid] = (
             HandoverFact(day(handed), frm, to, bool(gate), bool(joint), promised, customised, issues),

@@ -7,8 +7,9 @@ deductions are the findings with their weights, so the score reads term by term.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from handoff_cli.services.facts import Facts
 from handoff_cli.services.rules import Finding

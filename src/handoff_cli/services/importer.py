@@ -24,10 +24,11 @@ import io
 import math
 import re
 import sys
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Optional
 
 from handoff_cli.errors import BadInput, HandoffError
 from handoff_cli.models import EVENT_KINDS, MOTIONS
@@ -195,7 +196,9 @@ _ISO = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
 _YMD = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:[ T].*)?")
-_PARTS = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)?")
+_PARTS = re.compile(
+    r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)?"
+)
 
 
 class DateReader:
@@ -356,7 +359,11 @@ _REQUIRED: dict[str, tuple[dict, list[tuple[tuple[str, ...], str]]]] = {
     "handoff": (_HANDOFF_ACCOUNTS, [(("name",), "name"), (("signed",), "signed")]),
     "hubspot": (
         _HUBSPOT,
-        [(("id",), "Record ID (hs_object_id)"), (("name",), "Company name (name)"), (("closed",), "Close Date (closedate)")],
+        [
+            (("id",), "Record ID (hs_object_id)"),
+            (("name",), "Company name (name)"),
+            (("closed",), "Close Date (closedate)"),
+        ],
     ),
     "salesforce": (
         _SALESFORCE,
@@ -368,8 +375,12 @@ _REQUIRED: dict[str, tuple[dict, list[tuple[tuple[str, ...], str]]]] = {
     ),
     "events": (_HANDOFF_EVENTS, [(("account",), "account"), (("kind",), "kind"), (("on",), "on")]),
 }
-_LABELS = {"handoff": "a handoff accounts file", "hubspot": "a HubSpot companies export",
-           "salesforce": "a Salesforce opportunities export", "events": "a handoff events file"}
+_LABELS = {
+    "handoff": "a handoff accounts file",
+    "hubspot": "a HubSpot companies export",
+    "salesforce": "a Salesforce opportunities export",
+    "events": "a handoff events file",
+}
 
 
 def _columns(src: CsvSource, fields: dict) -> dict[str, Optional[int]]:
@@ -576,7 +587,9 @@ def _plan_accounts(rows: list[_AccountRow], existing: list[dict], rejected: list
             key = by_name.get(row.name.casefold())
         if key is None:
             if not row.name:
-                rejected.append(RowProblem(row.line, f"no account with external id {row.external_id!r} and no name to create one"))
+                rejected.append(
+                    RowProblem(row.line, f"no account with external id {row.external_id!r} and no name to create one")
+                )
                 continue
             if row.signed_on is None:
                 rejected.append(RowProblem(row.line, "a new account needs a signed date"))
@@ -587,9 +600,14 @@ def _plan_accounts(rows: list[_AccountRow], existing: list[dict], rejected: list
             key = ("new", len(new_keys))
             new_keys.append(key)
             by_id[key] = {
-                "id": None, "name": row.name, "external_id": row.external_id, "signed_on": row.signed_on,
-                "motion": row.motion or "high-touch", "segment": row.segment,
-                "ttv_target_days": row.ttv_target_days, "arr": row.arr,
+                "id": None,
+                "name": row.name,
+                "external_id": row.external_id,
+                "signed_on": row.signed_on,
+                "motion": row.motion or "high-touch",
+                "segment": row.segment,
+                "ttv_target_days": row.ttv_target_days,
+                "arr": row.arr,
             }
             by_name[row.name.casefold()] = key
             if row.external_id:
@@ -600,7 +618,11 @@ def _plan_accounts(rows: list[_AccountRow], existing: list[dict], rejected: list
         if row.name and row.name != acc["name"]:
             other = by_name.get(row.name.casefold())
             if other is not None and other != key:
-                rejected.append(RowProblem(row.line, f"cannot rename {acc['name']!r} to {row.name!r}: that name belongs to another account"))
+                rejected.append(
+                    RowProblem(
+                        row.line, f"cannot rename {acc['name']!r} to {row.name!r}: that name belongs to another account"
+                    )
+                )
                 continue
         if row.external_id and row.external_id != acc["external_id"]:
             other = by_ext.get(row.external_id)
@@ -691,7 +713,10 @@ def import_accounts(
             if creates:
                 conn.execute(
                     insert(Account.__table__),
-                    [{**{f: a[f] for f in _FIELDS}, "name_key": a["name"].casefold(), "created_at": now} for a in creates],
+                    [
+                        {**{f: a[f] for f in _FIELDS}, "name_key": a["name"].casefold(), "created_at": now}
+                        for a in creates
+                    ],
                 )
             for a in updates:
                 conn.execute(
@@ -768,7 +793,7 @@ def import_events(
                     by_ext[ext] = acc_id
             mark = "?" if sqlite else "%s"
             sql = f"INSERT INTO event (account_id, kind, occurred_on, value, note, created_at) VALUES ({', '.join([mark] * 6)})"
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             created_at: Any = now.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else now
             date_text: dict[date, Any] = {}
             checked: dict[tuple[str, str], Any] = {}  # (kind, value text) -> validated value
@@ -837,9 +862,7 @@ def import_events(
             if write:
                 flush()
                 if firsts:
-                    done_sql = (
-                        f"UPDATE milestone SET done_on = {mark} WHERE account_id = {mark} AND kind = {mark} AND done_on IS NULL"
-                    )
+                    done_sql = f"UPDATE milestone SET done_on = {mark} WHERE account_id = {mark} AND kind = {mark} AND done_on IS NULL"
                     for (acc_id, mk), on in firsts.items():
                         res = conn.exec_driver_sql(done_sql, (on.isoformat() if sqlite else on, acc_id, mk))
                         completed += max(res.rowcount or 0, 0)
@@ -860,4 +883,3 @@ def import_events(
         event_accounts=len(accounts_seen),
         milestones_completed=completed,
     )
-

@@ -4,8 +4,8 @@ hint when nothing matches. Light: no SQLModel import, usable on the read path.""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from handoff_cli.errors import NotFound
 from handoff_cli.store import Reader

@@ -19,11 +19,12 @@ slips by the date they were recorded, milestones by the date they were added.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional
 
 from handoff_cli.store import Reader, Store
 
@@ -249,7 +250,7 @@ class Scope:
         return True
 
 
-def from_facts(f: "Facts") -> dict[str, Any]:
+def from_facts(f: Facts) -> dict[str, Any]:
     """The fields of AccountFacts that come from services/facts.py."""
     as_of = f.as_of
     implementation = [clip(a.start_on, a.end_on, as_of) for a in f.assignments if a.role == "implementation"]
@@ -346,9 +347,7 @@ def compute_metrics(accounts: Sequence[AccountFacts], as_of: date) -> MetricsRep
 
     renew_pairs = [(outcomes[a.id], a.renewal) for a in accounts]
     renewal = renewal_split(renew_pairs)
-    renew_n = {
-        k: sum(1 for o, latest in renew_pairs if o == k and latest is not None) for k in ("on_target", "late")
-    }
+    renew_n = {k: sum(1 for o, latest in renew_pairs if o == k and latest is not None) for k in ("on_target", "late")}
 
     ttgl = distribution(go_live_days)
     ttv = distribution(ttv_days)

@@ -8,9 +8,10 @@ minus the old one (negative when pulled in). Completing a `go-live` or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional
 
 from handoff_cli.errors import BadInput, Conflict, NotFound
 from handoff_cli.services.events import EventView, record_milestone_event
@@ -80,7 +81,7 @@ def milestone_kinds() -> tuple[str, ...]:
 
     extra = load_config().get("milestones", {}).get("kinds", [])
     if not isinstance(extra, list) or not all(isinstance(k, str) and k.strip() for k in extra):
-        raise BadInput(f"config {config_path()}: [milestones] kinds must be a list of names, like [\"training\"]")
+        raise BadInput(f'config {config_path()}: [milestones] kinds must be a list of names, like ["training"]')
     out = list(MILESTONE_KINDS)
     for k in extra:
         if k.strip() not in out:
@@ -90,7 +91,9 @@ def milestone_kinds() -> tuple[str, ...]:
 
 def check_kind(kind: str, kinds: Sequence[str]) -> str:
     if kind not in kinds:
-        raise BadInput(f"unknown milestone kind {kind!r}: use one of {', '.join(kinds)} (add more under [milestones] kinds in the config)")
+        raise BadInput(
+            f"unknown milestone kind {kind!r}: use one of {', '.join(kinds)} (add more under [milestones] kinds in the config)"
+        )
     return kind
 
 
@@ -118,7 +121,7 @@ def status_of(due_on: date, done_on: Optional[date], today: date) -> str:
     return "overdue" if due_on < today else "open"
 
 
-def _slip_days(session: "Session", milestone_id: int) -> int:
+def _slip_days(session: Session, milestone_id: int) -> int:
     from sqlmodel import select
 
     from handoff_cli.models import Slip
@@ -127,7 +130,7 @@ def _slip_days(session: "Session", milestone_id: int) -> int:
     return sum((to - frm).days for frm, to in rows)
 
 
-def view_of(m: "Milestone", slip_days: int, today: date) -> MilestoneView:
+def view_of(m: Milestone, slip_days: int, today: date) -> MilestoneView:
     return MilestoneView(
         title=m.title,
         kind=m.kind,
@@ -140,7 +143,7 @@ def view_of(m: "Milestone", slip_days: int, today: date) -> MilestoneView:
     )
 
 
-def _find_milestone(session: "Session", account_id: int, account_name: str, title: str) -> "Milestone":
+def _find_milestone(session: Session, account_id: int, account_name: str, title: str) -> Milestone:
     from sqlmodel import select
 
     from handoff_cli.models import Milestone
@@ -151,22 +154,33 @@ def _find_milestone(session: "Session", account_id: int, account_name: str, titl
         return m
     titles = session.exec(select(Milestone.title).where(Milestone.account_id == account_id)).all()
     if not titles:
-        raise NotFound(f"{account_name} has no milestones yet: add one with `handoff milestone add` or `handoff milestone template`")
+        raise NotFound(
+            f"{account_name} has no milestones yet: add one with `handoff milestone add` or `handoff milestone template`"
+        )
     close = close_matches(title, titles)
-    hint = f"; did you mean {', '.join(repr(t) for t in close)}?" if close else f"; see `handoff milestone list {account_name!r}`"
+    hint = (
+        f"; did you mean {', '.join(repr(t) for t in close)}?"
+        if close
+        else f"; see `handoff milestone list {account_name!r}`"
+    )
     raise NotFound(f"{account_name} has no milestone {title!r}{hint}")
 
 
-def existing_title_keys(session: "Session", account_id: int) -> dict[str, str]:
+def existing_title_keys(session: Session, account_id: int) -> dict[str, str]:
     """title_key -> title of the account's milestones."""
     from sqlmodel import select
 
     from handoff_cli.models import Milestone
 
-    return {k: t for k, t in session.exec(select(Milestone.title_key, Milestone.title).where(Milestone.account_id == account_id)).all()}
+    return {
+        k: t
+        for k, t in session.exec(
+            select(Milestone.title_key, Milestone.title).where(Milestone.account_id == account_id)
+        ).all()
+    }
 
 
-def new_milestone(account_id: int, title: str, kind: str, side: str, due_on: date, on: date) -> "Milestone":
+def new_milestone(account_id: int, title: str, kind: str, side: str, due_on: date, on: date) -> Milestone:
     from handoff_cli.models import Milestone
 
     return Milestone(
@@ -190,7 +204,7 @@ def add_milestone(
     kind: str = DEFAULT_KIND,
     side: str = DEFAULT_SIDE,
     on: date,
-    store: "Store",
+    store: Store,
     today: date,
 ) -> MilestoneChange:
     """Add a milestone; its baseline and current due date are both `due_on`."""
@@ -203,14 +217,16 @@ def add_milestone(
         acc = find_account(s, account)
         clash = existing_title_keys(s, acc.id).get(title_key(title))
         if clash is not None:
-            raise Conflict(f"{acc.name} has a milestone {clash!r} already (titles are unique per account, ignoring case)")
+            raise Conflict(
+                f"{acc.name} has a milestone {clash!r} already (titles are unique per account, ignoring case)"
+            )
         m = new_milestone(acc.id, title, kind, side, due_on, on)
         s.add(m)
         s.flush()
         return MilestoneChange(account=acc.name, milestone=view_of(m, 0, today))
 
 
-def complete_milestone(account: str, title: str, *, on: date, store: "Store", today: date) -> MilestoneChange:
+def complete_milestone(account: str, title: str, *, on: date, store: Store, today: date) -> MilestoneChange:
     """Mark a milestone done on a date; a go-live / first-workflow one records its event too."""
     from handoff_cli.services.common import find_account
 
@@ -233,7 +249,7 @@ def slip_milestone(
     cause: str,
     note: Optional[str] = None,
     on: date,
-    store: "Store",
+    store: Store,
     today: date,
 ) -> MilestoneChange:
     """Move an open milestone's due date, recording the slip; the baseline never changes."""
@@ -247,9 +263,13 @@ def slip_milestone(
         acc = find_account(s, account)
         m = _find_milestone(s, acc.id, acc.name, title)
         if m.done_on is not None:
-            raise BadInput(f"milestone {m.title!r} of {acc.name} was done on {m.done_on.isoformat()}: a done milestone cannot slip")
+            raise BadInput(
+                f"milestone {m.title!r} of {acc.name} was done on {m.done_on.isoformat()}: a done milestone cannot slip"
+            )
         if to == m.due_on:
-            raise BadInput(f"milestone {m.title!r} of {acc.name} is due on {to.isoformat()} already: give --to a different date")
+            raise BadInput(
+                f"milestone {m.title!r} of {acc.name} is due on {to.isoformat()} already: give --to a different date"
+            )
         slip = Slip(milestone_id=m.id, recorded_on=on, from_due_on=m.due_on, to_due_on=to, cause=cause, note=note)
         m.due_on = to
         s.add(slip)
@@ -270,7 +290,7 @@ def slip_milestone(
 
 
 # -- reads ---------------------------------------------------------------------
-def account_for_read(r: "Reader", ref: str) -> tuple[int, str]:
+def account_for_read(r: Reader, ref: str) -> tuple[int, str]:
     """(id, name) of an account by name (case-insensitive) or external id, on the read path; the name wins."""
     acc = lookup_account(r, ref)
     return acc.id, acc.name
@@ -290,7 +310,7 @@ WHERE m.account_id = :account_id
 """
 
 
-def list_milestones(account: str, *, store: "Store", today: date) -> tuple[str, list[MilestoneView]]:
+def list_milestones(account: str, *, store: Store, today: date) -> tuple[str, list[MilestoneView]]:
     """The account's milestones in due order: (account name, milestones)."""
     from handoff_cli.store import to_date
 

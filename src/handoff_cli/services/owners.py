@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Optional
 
-from handoff_cli.errors import BadInput, NotFound
+from handoff_cli.errors import BadInput
 from handoff_cli.services.lookup import AccountRef, lookup_account  # noqa: F401  (re-exported)
-from handoff_cli.store import Reader, Store, to_date
+from handoff_cli.store import Store, to_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -116,7 +116,7 @@ def same_person(a: Optional[str], b: Optional[str]) -> bool:
     return a is not None and b is not None and a.casefold() == b.casefold()
 
 
-def _view(a: "Assignment") -> AssignmentView:
+def _view(a: Assignment) -> AssignmentView:
     return AssignmentView(role=a.role, person=a.person, start_on=a.start_on, end_on=a.end_on)
 
 
@@ -127,23 +127,23 @@ def _view(a: "Assignment") -> AssignmentView:
 class AssignStep:
     """A checked assignment, ready to apply. ``current`` is the open assignment it ends."""
 
-    account: "Account"
+    account: Account
     role: str
     person: str
     on: date
-    current: Optional["Assignment"]
+    current: Optional[Assignment]
     changed: bool
 
 
 @dataclass
 class ReleaseStep:
-    account: "Account"
+    account: Account
     role: str
     on: date
-    current: "Assignment"
+    current: Assignment
 
 
-def open_assignment(session: "Session", account_id: int, role: str) -> Optional["Assignment"]:
+def open_assignment(session: Session, account_id: int, role: str) -> Optional[Assignment]:
     from sqlmodel import select
 
     from handoff_cli.models import Assignment
@@ -155,7 +155,7 @@ def open_assignment(session: "Session", account_id: int, role: str) -> Optional[
     ).first()
 
 
-def _last_ended(session: "Session", account_id: int, role: str) -> Optional["Assignment"]:
+def _last_ended(session: Session, account_id: int, role: str) -> Optional[Assignment]:
     from sqlmodel import select
 
     from handoff_cli.models import Assignment
@@ -167,7 +167,7 @@ def _last_ended(session: "Session", account_id: int, role: str) -> Optional["Ass
     ).first()
 
 
-def check_not_backdated(session: "Session", acc: "Account", role: str, on: date, current: Optional["Assignment"]) -> None:
+def check_not_backdated(session: Session, acc: Account, role: str, on: date, current: Optional[Assignment]) -> None:
     """A change of ``role`` on ``on`` must not reach back before its current holder's start
     or before the end of its last finished assignment."""
     if current is not None and on < current.start_on:
@@ -183,7 +183,7 @@ def check_not_backdated(session: "Session", acc: "Account", role: str, on: date,
         )
 
 
-def check_assign(session: "Session", acc: "Account", role: str, person: str, on: date) -> AssignStep:
+def check_assign(session: Session, acc: Account, role: str, person: str, on: date) -> AssignStep:
     """Check that ``person`` may take ``role`` on ``on``; nothing is written."""
     current = open_assignment(session, acc.id, role)
     check_not_backdated(session, acc, role, on, current)
@@ -191,7 +191,7 @@ def check_assign(session: "Session", acc: "Account", role: str, person: str, on:
     return AssignStep(account=acc, role=role, person=person, on=on, current=current, changed=changed)
 
 
-def apply_assign(session: "Session", step: AssignStep) -> tuple[AssignmentView, Optional[AssignmentView]]:
+def apply_assign(session: Session, step: AssignStep) -> tuple[AssignmentView, Optional[AssignmentView]]:
     """Write a checked assignment: (the holder's assignment, the one it ended or None)."""
     from handoff_cli.models import Assignment
 
@@ -209,7 +209,7 @@ def apply_assign(session: "Session", step: AssignStep) -> tuple[AssignmentView, 
     return _view(new), ended
 
 
-def check_release(session: "Session", acc: "Account", role: str, on: date) -> ReleaseStep:
+def check_release(session: Session, acc: Account, role: str, on: date) -> ReleaseStep:
     current = open_assignment(session, acc.id, role)
     if current is None:
         raise BadInput(f"nobody holds the {role} role on {acc.name}: nothing to release (see `handoff owner history`)")
@@ -217,7 +217,7 @@ def check_release(session: "Session", acc: "Account", role: str, on: date) -> Re
     return ReleaseStep(account=acc, role=role, on=on, current=current)
 
 
-def apply_release(session: "Session", step: ReleaseStep) -> AssignmentView:
+def apply_release(session: Session, step: ReleaseStep) -> AssignmentView:
     step.current.end_on = step.on
     session.add(step.current)
     session.flush()
@@ -280,5 +280,7 @@ def owner_history(ref: str, *, store: Store, today: date) -> OwnerHistory:
         if start > today:
             later += 1
             continue
-        shown.append(AssignmentView(role=role, person=person, start_on=start, end_on=end if end and end <= today else None))
+        shown.append(
+            AssignmentView(role=role, person=person, start_on=start, end_on=end if end and end <= today else None)
+        )
     return OwnerHistory(account=acc.name, assignments=tuple(shown), later=later)

@@ -25,9 +25,10 @@ in which the plan was agreed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 from handoff_cli.errors import BadInput
 from handoff_cli.services.owners import AssignmentView, lookup_account

@@ -13,7 +13,6 @@ from typing import Any, Optional
 
 from handoff_cli.config import load_config
 from handoff_cli.services.facts import (
-    ALL,
     Facts,
     find_account_id,
     gc_paused,
@@ -300,8 +299,10 @@ def account_brief(ref: str, *, store: Store, today: date) -> Brief:
     if not facts:
         from handoff_cli.errors import BadInput
 
-        raise BadInput(f"account {ref!r} was signed on {signed.isoformat()}, after {today.isoformat()}: "
-                       "it does not exist yet at that date (try --as-of)")
+        raise BadInput(
+            f"account {ref!r} was signed on {signed.isoformat()}, after {today.isoformat()}: "
+            "it does not exist yet at that date (try --as-of)"
+        )
     f = facts[0]
     a = _assess([f], as_of=today, config=config, lag=lag)[0]
     go = sorted((m for m in f.milestones if m.kind == "go-live"), key=lambda m: m.id)
@@ -452,8 +453,12 @@ def timeline(ref: str, *, store: Store, today: date) -> Timeline:
             if a.ended_by(today):
                 add(a.end_on, "assignment-end", f"{a.person} stopped being {a.role}", a.id)
         for m in f.milestones:
-            add(m.added_on, "milestone-added",
-                f"milestone {m.title!r} added ({m.kind}, {m.side} side), due {m.baseline_due_on.isoformat()}", m.id)
+            add(
+                m.added_on,
+                "milestone-added",
+                f"milestone {m.title!r} added ({m.kind}, {m.side} side), due {m.baseline_due_on.isoformat()}",
+                m.id,
+            )
             if m.due_on <= today and (m.done_on is None or m.done_on > m.due_on):
                 state = "still open" if m.done_on is None else f"done {m.done_on.isoformat()}"
                 add(m.due_on, "milestone-due", f"milestone {m.title!r} due ({state})", m.id)
@@ -461,15 +466,18 @@ def timeline(ref: str, *, store: Store, today: date) -> Timeline:
                 add(m.done_on, "milestone-done", f"milestone {m.title!r} done", m.id)
         for s in f.slips:
             note = f": {s.note}" if s.note else ""
-            add(s.recorded_on, "milestone-slipped",
+            add(
+                s.recorded_on,
+                "milestone-slipped",
                 f"milestone {s.title!r} moved from {s.from_due_on.isoformat()} to {s.to_due_on.isoformat()} "
-                f"({s.days:+d} days, cause {s.cause}){note}", s.id)
+                f"({s.days:+d} days, cause {s.cause}){note}",
+                s.id,
+            )
         if f.archived_on is not None:
             add(f.archived_on, "archived", "account archived")
     for pid, version, agreed, outcome, sponsor, n_criteria in plans:
         sponsor_text = f"; sponsor {sponsor}" if sponsor else ""
-        add(to_date(agreed), "plan",
-            f"success plan v{version}: {outcome}{sponsor_text}; {n_criteria} criteria", pid)
+        add(to_date(agreed), "plan", f"success plan v{version}: {outcome}{sponsor_text}; {n_criteria} criteria", pid)
     for eid, on, kind, value, note in events:
         detail = kind + (f" {_num(value)}" if value is not None else "") + (f": {note}" if note else "")
         add(to_date(on), "event", detail, eid)

@@ -9,9 +9,10 @@ A new rule is one function here and one row under ``[rules.<id>]`` in the config
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Optional
 
 from handoff_cli.services.facts import Facts
 
@@ -53,21 +54,33 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def _finding(f: Facts, ctx: RuleContext, rule: str, since: date, detail: str, *, days: Optional[int] = None,
-             weight: Optional[int] = None) -> Finding:
+def _finding(
+    f: Facts,
+    ctx: RuleContext,
+    rule: str,
+    since: date,
+    detail: str,
+    *,
+    days: Optional[int] = None,
+    weight: Optional[int] = None,
+) -> Finding:
     # Findings are made by the tens of thousands: the instance dict is set in one step,
     # which skips the frozen dataclass's per-field __setattr__ (same values).
     row = ctx.row
     x = _new(Finding)
-    _set(x, "__dict__", {
-        "account": f.name,
-        "rule": rule,
-        "severity": str(row.get("severity", "warning")),
-        "since": since,
-        "days": (ctx.as_of - since).days if days is None else days,
-        "detail": detail,
-        "weight": int(row.get("weight", 0)) if weight is None else weight,
-    })
+    _set(
+        x,
+        "__dict__",
+        {
+            "account": f.name,
+            "rule": rule,
+            "severity": str(row.get("severity", "warning")),
+            "since": since,
+            "days": (ctx.as_of - since).days if days is None else days,
+            "detail": detail,
+            "weight": int(row.get("weight", 0)) if weight is None else weight,
+        },
+    )
     return x
 
 
@@ -88,8 +101,15 @@ def ttv_breach(f: Facts, ctx: RuleContext) -> list[Finding]:
     if f.first_value_on is not None or not ctx.as_of > t:
         return []
     n = (ctx.as_of - t).days
-    return [_finding(f, ctx, "ttv-breach", t,
-                     f"no first value {_plural(n)} past the {f.ttv_target_days}-day TTV target ({_d(t)})")]
+    return [
+        _finding(
+            f,
+            ctx,
+            "ttv-breach",
+            t,
+            f"no first value {_plural(n)} past the {f.ttv_target_days}-day TTV target ({_d(t)})",
+        )
+    ]
 
 
 def projected_first_value(f: Facts, as_of: date, lag: int) -> date:
@@ -111,11 +131,21 @@ def ttv_at_risk(f: Facts, ctx: RuleContext) -> list[Finding]:
     if not p > t:
         return []
     late = (p - t).days
-    basis = (f"activation {_d(f.activation_on)} + {_plural(lag)} typical lag" if f.activation_on is not None
-             else f"open milestones + {_plural(lag)} typical lag")
-    return [_finding(f, ctx, "ttv-at-risk", t,
-                     f"first value projected {_d(p)} ({basis}), {_plural(late)} after the TTV target {_d(t)}",
-                     days=late)]
+    basis = (
+        f"activation {_d(f.activation_on)} + {_plural(lag)} typical lag"
+        if f.activation_on is not None
+        else f"open milestones + {_plural(lag)} typical lag"
+    )
+    return [
+        _finding(
+            f,
+            ctx,
+            "ttv-at-risk",
+            t,
+            f"first value projected {_d(p)} ({basis}), {_plural(late)} after the TTV target {_d(t)}",
+            days=late,
+        )
+    ]
 
 
 def _owner_assignments(f: Facts) -> list:
@@ -128,9 +158,16 @@ def ownerless(f: Facts, ctx: RuleContext) -> list[Finding]:
         return []
     ended = [a for a in _owner_assignments(f) if a.ended_by(ctx.as_of)]
     if not ended:
-        return [_finding(f, ctx, "ownerless", f.signed_on,
-                         f"nobody has owned the account since it was signed on {_d(f.signed_on)}: "
-                         "assign an implementation owner or a CSM")]
+        return [
+            _finding(
+                f,
+                ctx,
+                "ownerless",
+                f.signed_on,
+                f"nobody has owned the account since it was signed on {_d(f.signed_on)}: "
+                "assign an implementation owner or a CSM",
+            )
+        ]
     last_end = max(a.end_on for a in ended)
     last = [a for a in ended if a.end_on == last_end]
     csm_last = [a for a in last if a.role == "csm"]
@@ -139,8 +176,10 @@ def ownerless(f: Facts, ctx: RuleContext) -> list[Finding]:
         detail = f"CSM {a.person} was released on {_d(last_end)} and nobody owns the account: assign a CSM"
     else:
         a = max(last, key=lambda x: (x.start_on, x.id))
-        detail = (f"gap at the seam: implementation owner {a.person} was released on {_d(last_end)} "
-                  "with no CSM after: hand over to a CSM")
+        detail = (
+            f"gap at the seam: implementation owner {a.person} was released on {_d(last_end)} "
+            "with no CSM after: hand over to a CSM"
+        )
     return [_finding(f, ctx, "ownerless", last_end, detail)]
 
 
@@ -151,8 +190,15 @@ def stalled(f: Facts, ctx: RuleContext) -> list[Finding]:
     if a is None or f.first_value_on is not None or not (ctx.as_of - a).days > limit:
         return []
     what = "workflow-live" if f.self_serve else "go-live"
-    return [_finding(f, ctx, "stalled", a,
-                     f"live since {_d(a)} ({what}) but no first value after {_plural((ctx.as_of - a).days)}")]
+    return [
+        _finding(
+            f,
+            ctx,
+            "stalled",
+            a,
+            f"live since {_d(a)} ({what}) but no first value after {_plural((ctx.as_of - a).days)}",
+        )
+    ]
 
 
 def premature_close(f: Facts, ctx: RuleContext) -> list[Finding]:
@@ -160,8 +206,9 @@ def premature_close(f: Facts, ctx: RuleContext) -> list[Finding]:
     g = f.graduated_on
     if g is None or f.first_value_on is not None:
         return []
-    return [_finding(f, ctx, "premature-close", g,
-                     f"graduated on {_d(g)} but the customer has not reached first value")]
+    return [
+        _finding(f, ctx, "premature-close", g, f"graduated on {_d(g)} but the customer has not reached first value")
+    ]
 
 
 def no_success_plan(f: Facts, ctx: RuleContext) -> list[Finding]:
@@ -172,8 +219,15 @@ def no_success_plan(f: Facts, ctx: RuleContext) -> list[Finding]:
     n = (ctx.as_of - f.signed_on).days
     if not n > limit:
         return []
-    return [_finding(f, ctx, "no-success-plan", f.signed_on,
-                     f"signed {_plural(n)} ago and no success plan: agree one with `handoff plan set`")]
+    return [
+        _finding(
+            f,
+            ctx,
+            "no-success-plan",
+            f.signed_on,
+            f"signed {_plural(n)} ago and no success plan: agree one with `handoff plan set`",
+        )
+    ]
 
 
 def no_exec_sponsor(f: Facts, ctx: RuleContext) -> list[Finding]:
@@ -183,21 +237,30 @@ def no_exec_sponsor(f: Facts, ctx: RuleContext) -> list[Finding]:
     ended = [a for a in f.assignments if a.role == "sponsor" and a.ended_by(ctx.as_of)]
     if ended:
         last = max(ended, key=lambda a: (a.end_on, a.start_on, a.id))
-        return [_finding(f, ctx, "no-exec-sponsor", last.end_on,
-                         f"no executive sponsor since {last.person} left the role on {_d(last.end_on)}")]
+        return [
+            _finding(
+                f,
+                ctx,
+                "no-exec-sponsor",
+                last.end_on,
+                f"no executive sponsor since {last.person} left the role on {_d(last.end_on)}",
+            )
+        ]
     return [_finding(f, ctx, "no-exec-sponsor", f.signed_on, "no executive sponsor named: assign one")]
 
 
 def sponsor_change(f: Facts, ctx: RuleContext) -> list[Finding]:
     """A sponsor assignment ended (released or replaced) 0-`days` (30) days before the as-of date."""
     limit = int(ctx.row.get("days", 30))
-    ended = [a for a in f.assignments
-             if a.role == "sponsor" and a.ended_by(ctx.as_of) and 0 <= (ctx.as_of - a.end_on).days <= limit]
+    ended = [
+        a
+        for a in f.assignments
+        if a.role == "sponsor" and a.ended_by(ctx.as_of) and 0 <= (ctx.as_of - a.end_on).days <= limit
+    ]
     if not ended:
         return []
     last = max(ended, key=lambda a: (a.end_on, a.start_on, a.id))
-    successors = [a for a in f.assignments
-                  if a.role == "sponsor" and a.start_on == last.end_on and a.id != last.id]
+    successors = [a for a in f.assignments if a.role == "sponsor" and a.start_on == last.end_on and a.id != last.id]
     if successors:
         new = max(successors, key=lambda a: a.id).person
         detail = f"sponsor {last.person} was replaced by {new} on {_d(last.end_on)}: re-confirm the success plan"
@@ -211,16 +274,26 @@ def milestone_overdue(f: Facts, ctx: RuleContext) -> list[Finding]:
     at most `max_weight` (15) for the account."""
     weight = int(ctx.row.get("weight", 5))
     cap = int(ctx.row.get("max_weight", 15))
-    late = sorted((m for m in f.milestones if m.is_open and m.due_on < ctx.as_of),
-                  key=lambda m: (m.due_on, m.title.casefold(), m.id))
+    late = sorted(
+        (m for m in f.milestones if m.is_open and m.due_on < ctx.as_of),
+        key=lambda m: (m.due_on, m.title.casefold(), m.id),
+    )
     out, spent = [], 0
     for m in late:
         w = max(0, min(weight, cap - spent))
         spent += w
         who = "the customer" if m.side == "customer" else "we (vendor)"
         n = (ctx.as_of - m.due_on).days
-        out.append(_finding(f, ctx, "milestone-overdue", m.due_on,
-                            f"{m.title!r} was due {_d(m.due_on)}, {_plural(n)} overdue: {who} must act", weight=w))
+        out.append(
+            _finding(
+                f,
+                ctx,
+                "milestone-overdue",
+                m.due_on,
+                f"{m.title!r} was due {_d(m.due_on)}, {_plural(n)} overdue: {who} must act",
+                weight=w,
+            )
+        )
     return out
 
 
@@ -234,11 +307,19 @@ def config_gate_handover(f: Facts, ctx: RuleContext) -> list[Finding]:
     h = f.handover
     if h is None or _gate_passed_by(f, h.handed_on):
         return []
-    missing = [k for k, v in (("go-live", f.go_live_on), ("workflow-live", f.workflow_live_on))
-               if v is None or v > h.handed_on]
-    return [_finding(f, ctx, "config-gate-handover", h.handed_on,
-                     f"handed over to {h.to_person} on {_d(h.handed_on)} before the value gate "
-                     f"(missing then: {', '.join(missing)})")]
+    missing = [
+        k for k, v in (("go-live", f.go_live_on), ("workflow-live", f.workflow_live_on)) if v is None or v > h.handed_on
+    ]
+    return [
+        _finding(
+            f,
+            ctx,
+            "config-gate-handover",
+            h.handed_on,
+            f"handed over to {h.to_person} on {_d(h.handed_on)} before the value gate "
+            f"(missing then: {', '.join(missing)})",
+        )
+    ]
 
 
 def cold_handover(f: Facts, ctx: RuleContext) -> list[Finding]:
@@ -246,8 +327,15 @@ def cold_handover(f: Facts, ctx: RuleContext) -> list[Finding]:
     h = f.handover
     if h is None or h.joint_call:
         return []
-    return [_finding(f, ctx, "cold-handover", h.handed_on,
-                     f"handed over to {h.to_person} on {_d(h.handed_on)} without a joint call")]
+    return [
+        _finding(
+            f,
+            ctx,
+            "cold-handover",
+            h.handed_on,
+            f"handed over to {h.to_person} on {_d(h.handed_on)} without a joint call",
+        )
+    ]
 
 
 def scope_creep(f: Facts, ctx: RuleContext) -> list[Finding]:
@@ -262,22 +350,30 @@ def scope_creep(f: Facts, ctx: RuleContext) -> list[Finding]:
     projected = max([m.due_on for m in go] + [m.due_on for m in f.milestones if m.is_open])
     if not projected > baseline:
         return []
-    causes: list[tuple[date, str]] = [(s.recorded_on, f"{s.title!r} slipped for scope on {_d(s.recorded_on)}")
-                                      for s in f.slips if s.cause == "scope"]
+    causes: list[tuple[date, str]] = [
+        (s.recorded_on, f"{s.title!r} slipped for scope on {_d(s.recorded_on)}") for s in f.slips if s.cause == "scope"
+    ]
     done = [m.done_on for m in f.milestones if m.done_on is not None]
     if done:
         first_done = min(done)
-        causes += [(m.added_on, f"{m.title!r} was added on {_d(m.added_on)}")
-                   for m in f.milestones if m.added_on > first_done]
+        causes += [
+            (m.added_on, f"{m.title!r} was added on {_d(m.added_on)}") for m in f.milestones if m.added_on > first_done
+        ]
     if not causes:
         return []
     causes.sort(key=lambda c: c[0])
     since, first = causes[0]
     n = (projected - baseline).days
     more = f" (+{len(causes) - 1} more)" if len(causes) > 1 else ""
-    return [_finding(f, ctx, "scope-creep", since,
-                     f"go-live projected {_d(projected)}, {_plural(n)} after its baseline {_d(baseline)}; "
-                     f"{first}{more}")]
+    return [
+        _finding(
+            f,
+            ctx,
+            "scope-creep",
+            since,
+            f"go-live projected {_d(projected)}, {_plural(n)} after its baseline {_d(baseline)}; {first}{more}",
+        )
+    ]
 
 
 def champion_only(f: Facts, ctx: RuleContext) -> list[Finding]:
@@ -289,9 +385,16 @@ def champion_only(f: Facts, ctx: RuleContext) -> list[Finding]:
         return []
     users = f.latest_usage
     shown = int(users) if float(users).is_integer() else users
-    return [_finding(f, ctx, "champion-only", fv,
-                     f"first value on {_d(fv)} but only {shown} active user(s) on {_d(f.latest_usage_on)}: "
-                     "usage has not spread past the champion")]
+    return [
+        _finding(
+            f,
+            ctx,
+            "champion-only",
+            fv,
+            f"first value on {_d(fv)} but only {shown} active user(s) on {_d(f.latest_usage_on)}: "
+            "usage has not spread past the champion",
+        )
+    ]
 
 
 # Facts a rule cannot fire without (bits of Rule.needs). A shortcut for portfolios of
@@ -352,8 +455,11 @@ def evaluator(*, as_of: date, config: Mapping[str, Any], lag: Mapping[str, int])
     high_touch = tuple(x for _, x in enabled)
     self_serve = tuple(x for rule, x in enabled if not rule.high_touch_only)
     graduated = {
-        motion: tuple(x for rule, x in enabled
-                      if rule.id in AFTER_GRADUATION and not (rule.high_touch_only and motion == "self-serve"))
+        motion: tuple(
+            x
+            for rule, x in enabled
+            if rule.id in AFTER_GRADUATION and not (rule.high_touch_only and motion == "self-serve")
+        )
         for motion in ("high-touch", "self-serve")
     }
 
@@ -396,8 +502,13 @@ def evaluate(f: Facts, *, as_of: date, config: Mapping[str, Any], lag: Mapping[s
 
 def sort_key(finding: Finding) -> tuple:
     """Breaches first, then by account (ignoring case), then in the order of the rules table."""
-    return (0 if finding.severity == "breach" else 1, finding.account.casefold(), finding.account,
-            RULE_ORDER.get(finding.rule, len(RULE_ORDER)), finding.rule)
+    return (
+        0 if finding.severity == "breach" else 1,
+        finding.account.casefold(),
+        finding.account,
+        RULE_ORDER.get(finding.rule, len(RULE_ORDER)),
+        finding.rule,
+    )
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -65,7 +65,11 @@ def check_store(*, store: Store) -> list[Check]:
             try:
                 rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
                 good = rows == ["ok"]
-                detail = "no problems found" if good else "; ".join(rows[:5]) + (f" (and {len(rows) - 5} more)" if len(rows) > 5 else "")
+                detail = (
+                    "no problems found"
+                    if good
+                    else "; ".join(rows[:5]) + (f" (and {len(rows) - 5} more)" if len(rows) > 5 else "")
+                )
                 checks.append(Check("integrity", "ok" if good else "failed", detail))
             except sqlite3.DatabaseError as exc:
                 checks.append(Check("integrity", "failed", f"the file is damaged or not a database ({exc})"))

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 from handoff_cli.errors import BadInput, Conflict, NotFound
 
@@ -136,7 +137,10 @@ def parse_template(name: str, source: str, text: str, kinds: Sequence[str]) -> T
             raise _fail(source, f"{where} ({title!r}) has side {side!r}: use {' or '.join(SIDES)}")
         offset = row.get("offset_days")
         if isinstance(offset, bool) or not isinstance(offset, int) or abs(offset) > MAX_OFFSET:
-            raise _fail(source, f"{where} ({title!r}) needs offset_days, a whole number of days from -{MAX_OFFSET} to {MAX_OFFSET}")
+            raise _fail(
+                source,
+                f"{where} ({title!r}) needs offset_days, a whole number of days from -{MAX_OFFSET} to {MAX_OFFSET}",
+            )
         key = title.casefold()
         if key in seen:
             raise _fail(source, f"{where} repeats the title {title!r} of milestone {seen[key]}")
@@ -188,7 +192,9 @@ def apply_template(
     try:
         dues = [start_on + timedelta(days=item.offset_days) for item in template.items]
     except OverflowError:
-        raise BadInput(f"start date {start_on.isoformat()} puts due dates out of range: choose an earlier --start") from None
+        raise BadInput(
+            f"start date {start_on.isoformat()} puts due dates out of range: choose an earlier --start"
+        ) from None
     with store.write() as s:
         acc = find_account(s, account)
         existing = existing_title_keys(s, acc.id)
@@ -198,7 +204,9 @@ def apply_template(
                 f"{acc.name} has milestone(s) {', '.join(repr(t) for t in clashes)} already: "
                 f"template {template.name!r} added nothing (titles are unique per account, ignoring case)"
             )
-        rows = [new_milestone(acc.id, item.title, item.kind, item.side, due, on) for item, due in zip(template.items, dues)]
+        rows = [
+            new_milestone(acc.id, item.title, item.kind, item.side, due, on) for item, due in zip(template.items, dues)
+        ]
         s.add_all(rows)
         s.flush()
         ordered = sorted(rows, key=lambda m: (m.due_on, m.id))
