@@ -3,7 +3,14 @@
 Tables use rich on a terminal; off a terminal (cron, pipes) or with NO_COLOR they
 are plain fixed-width text with no colour codes. JSON carries ``schema_version``
 and ``as_of`` with ISO dates and stable keys. CSV cells that start with
-``= + - @`` are prefixed with ``'`` so spreadsheets do not run them as formulas.
+``= + - @``, tab or carriage return are prefixed with ``'`` so spreadsheets do not
+run them as formulas.
+
+Stored text is data, never markup (PRODUCT.md section 6): rich never parses a
+cell, a title or a message for markup or emoji codes (every cell is a ``Text``,
+and the console has markup and emoji off), and every way to the terminal (tables,
+plain text, markdown, notes and error lines) shows control and format characters
+escaped (``\x1b``, ``\u202e``) through :func:`safe`. CSV and JSON keep the text exact.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ import io
 import json
 import math
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -36,6 +45,39 @@ def is_terminal() -> bool:
 
 def use_color() -> bool:
     return is_terminal() and not os.environ.get("NO_COLOR")
+
+
+# Characters that must never reach a terminal raw: controls (Cc: ESC, BEL, CR...),
+# format characters (Cf: bidi overrides, zero-width), line/paragraph separators and
+# lone surrogates. Everything else (accents, CJK, emoji, no-break spaces) prints as is.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(ch: str) -> str:
+    if unicodedata.category(ch) not in _UNSAFE_CATEGORIES:
+        return ch
+    if ch in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[ch]
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def safe(text: str) -> str:
+    """Text for a terminal: control and format characters shown escaped (ESC -> \\x1b,
+    a newline -> \\n, a right-to-left override -> \\u202e); all else exactly as given."""
+    if text.isprintable():  # the common case, in C: nothing to escape (a space is printable)
+        return text
+    return "".join(_escape_char(ch) for ch in text)
+
+
+def safe_lines(message: str) -> str:
+    """A message that may span lines on purpose: each line made safe, the newlines kept."""
+    return "\n".join(safe(line) for line in message.split("\n"))
 
 
 def fmt_name(fmt: Any) -> str:
@@ -109,9 +151,14 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col]) -> str:
     return buf.getvalue()
 
 
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
+
+
 def md_cell(value: Any) -> str:
-    text = cell(value).replace("\\", "\\\\").replace("|", "\\|")
-    return " ".join(text.splitlines()) if text else text  # one table row per row, whatever the line breaks
+    """A markdown table cell: one row per row whatever the line breaks (they become spaces),
+    other control characters escaped (safe), then backslash and | escaped for markdown."""
+    text = safe(_LINE_BREAK.sub(" ", cell(value).strip("\r\n")))
+    return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
 def to_markdown(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col]) -> str:
@@ -126,9 +173,26 @@ def console(stderr: bool = False):
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
+    # markup and emoji off: no string printed through rich is ever read as [markup] or :emoji:.
     if use_color() and not stderr:
-        return Console(file=stream, highlight=False)
-    return Console(file=stream, highlight=False, no_color=True, color_system=None, width=10_000, soft_wrap=True)
+        return Console(file=stream, highlight=False, markup=False, emoji=False)
+    return Console(
+        file=stream,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        no_color=True,
+        color_system=None,
+        width=10_000,
+        soft_wrap=True,
+    )
+
+
+def text(value: Any, style: str | None = None):
+    """A rich Text of a value as data: never parsed for markup or emoji, control characters escaped."""
+    from rich.text import Text
+
+    return Text(safe(value if isinstance(value, str) else cell(value)), style=style or "")
 
 
 def print_renderable(renderable: Any) -> None:
@@ -154,22 +218,22 @@ def table(
     from rich.table import Table
 
     t = Table(
-        title=title if use_color() else None,
+        title=text(title) if use_color() and title else None,
         box=box.SIMPLE_HEAD if use_color() else None,
         show_edge=False,
         pad_edge=False,
         header_style="bold" if use_color() else "",
     )
     for c in columns:
-        t.add_column(c.header, justify=c.justify, overflow="fold")
+        t.add_column(text(c.header), justify=c.justify, overflow="fold")  # type: ignore[arg-type]
     for row in rows:
-        t.add_row(*[cell(row.get(c.key)) for c in columns], style=(styles or {}).get(str(row.get("_style", ""))))
+        t.add_row(*[text(cell(row.get(c.key))) for c in columns], style=(styles or {}).get(str(row.get("_style", ""))))
     return t
 
 
 def note(message: str) -> None:
-    """A message for the human (stderr), never data."""
-    sys.stderr.write(message + "\n")
+    """A message for the human (stderr), never data; any stored text in it shows escaped."""
+    sys.stderr.write(safe_lines(message) + "\n")
 
 
 def emit_listing(

@@ -402,8 +402,9 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
 
 
 def brief_text(b) -> str:
-    """The brief as plain text (no colour codes)."""
-    return "\n".join("".join(t for t, _ in line).rstrip() for line in brief_lines(b, fancy=False)) + "\n"
+    """The brief as plain text (no colour codes), stored text with control characters escaped."""
+    lines = brief_lines(b, fancy=False)
+    return "\n".join("".join(render.safe(t) for t, _ in line).rstrip() for line in lines) + "\n"
 
 
 def brief_markdown(b) -> str:
@@ -492,7 +493,7 @@ def emit_brief(b, *, fmt: Any) -> None:
             if i:
                 body.append("\n")
             for text, style in line:
-                body.append(text, style=style or None)
+                body.append(render.safe(text), style=style or None)  # data, never markup
         render.console().print(Panel(body, border_style=BAND_STYLE.get(b.band, ""), expand=False))
     else:
         sys.stdout.write(brief_text(b))

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from handoff_cli.cli.common import FormatOpt, LimitOpt, OnOpt, get_on, get_store, get_today
+from handoff_cli.text import quoted
 
 app = typer.Typer(help="The value ledger: log events and list them.", no_args_is_help=True)
 
@@ -53,7 +54,7 @@ def log(
         return
     message = f"logged {logged.event.kind} for {logged.account} on {logged.event.occurred_on.isoformat()}"
     if logged.completed_milestones:
-        message += "; completed milestone " + ", ".join(repr(t) for t in logged.completed_milestones)
+        message += "; completed milestone " + ", ".join(quoted(t) for t in logged.completed_milestones)
     say(message)
 
 

@@ -70,7 +70,7 @@ def _show_value(value) -> str:
 
 def _render_import(result) -> None:
     """A dry run's plan on stdout; rejected rows and the summary on stderr."""
-    from handoff_cli.render import note
+    from handoff_cli.render import note, safe
 
     unwritten = result.dry_run or (result.rejected and not result.written)
     verb = "would " if unwritten else ""
@@ -86,7 +86,7 @@ def _render_import(result) -> None:
                 lines.append(f"unchanged {change.name} (line {change.line})")
         lines += [f"skip      line {p.line}: {p.reason}" for p in result.skipped]
         if lines:
-            sys.stdout.write("\n".join(lines) + "\n")
+            sys.stdout.write("\n".join(safe(line) for line in lines) + "\n")
     for problem in result.rejected:
         note(f"{result.file}:{problem.line}: {problem.reason}")
     if result.what == "accounts":

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from handoff_cli.cli.common import FormatOpt, LimitOpt, OnOpt, get_on, get_store, get_today, parse_opt_date
+from handoff_cli.text import quoted
 
 app = typer.Typer(
     help="Implementation milestones: add, complete, slip, list, and start from a template.", no_args_is_help=True
@@ -72,7 +73,9 @@ def add(
         today=today,
     )
     m = change.milestone
-    _emit_change(change, fmt, today, f"added milestone {m.title!r} to {change.account}, due {m.due_on.isoformat()}")
+    _emit_change(
+        change, fmt, today, f"added milestone {quoted(m.title)} to {change.account}, due {m.due_on.isoformat()}"
+    )
 
 
 @app.command("done")
@@ -83,7 +86,7 @@ def done(ctx: typer.Context, account: AccountArg, title: TitleArg, on: OnOpt = N
     today = get_today(ctx)
     change = complete_milestone(account, title, on=get_on(ctx, on), store=get_store(ctx), today=today)
     m = change.milestone
-    message = f"milestone {m.title!r} of {change.account} done on {m.done_on.isoformat()}"
+    message = f"milestone {quoted(m.title)} of {change.account} done on {m.done_on.isoformat()}"
     if change.event is not None:
         message += f"; recorded the {change.event.kind} event"
     _emit_change(change, fmt, today, message)
@@ -119,7 +122,7 @@ def slip(
         change,
         fmt,
         today,
-        f"milestone {change.milestone.title!r} of {change.account} moved from {sl.from_due_on.isoformat()} "
+        f"milestone {quoted(change.milestone.title)} of {change.account} moved from {sl.from_due_on.isoformat()} "
         f"to {sl.to_due_on.isoformat()} ({sl.days:+d} days, cause {sl.cause})",
     )
 
@@ -174,7 +177,7 @@ def template(
         applied,
         fmt,
         today,
-        f"added {len(applied.milestones)} milestones from template {applied.template!r} to {applied.account}, "
+        f"added {len(applied.milestones)} milestones from template {quoted(applied.template)} to {applied.account}, "
         f"starting {applied.start_on.isoformat()}",
     )
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from handoff_cli.config import MOTIONS, load_config
 from handoff_cli.errors import BadInput, Conflict
 from handoff_cli.store import Store, to_date
+from handoff_cli.text import quoted
 
 if TYPE_CHECKING:  # pragma: no cover
     from handoff_cli.models import Account
@@ -109,9 +110,9 @@ def add_account(
     targets = load_config()["ttv_target_days"]
     with store.write() as s:
         if s.exec(select(Account.id).where(Account.name_key == name_key(name))).first() is not None:
-            raise Conflict(f"an account named {name!r} exists already (names are unique, ignoring case)")
+            raise Conflict(f"an account named {quoted(name)} exists already (names are unique, ignoring case)")
         if external_id and s.exec(select(Account.id).where(Account.external_id == external_id)).first() is not None:
-            raise Conflict(f"external id {external_id!r} belongs to another account")
+            raise Conflict(f"external id {quoted(external_id)} belongs to another account")
         acc = Account(
             name=name,
             name_key=name_key(name),
@@ -153,7 +154,7 @@ def edit_account(
             name = clean_text(name, "account name")
             clash = s.exec(select(Account.id).where(Account.name_key == name_key(name), Account.id != acc.id)).first()
             if clash is not None:
-                raise Conflict(f"an account named {name!r} exists already (names are unique, ignoring case)")
+                raise Conflict(f"an account named {quoted(name)} exists already (names are unique, ignoring case)")
             acc.name, acc.name_key = name, name_key(name)
         if signed_on is not None:
             acc.signed_on = signed_on
@@ -170,7 +171,7 @@ def edit_account(
             if ext:
                 clash = s.exec(select(Account.id).where(Account.external_id == ext, Account.id != acc.id)).first()
                 if clash is not None:
-                    raise Conflict(f"external id {ext!r} belongs to another account")
+                    raise Conflict(f"external id {quoted(ext)} belongs to another account")
             acc.external_id = ext
         s.add(acc)
         s.flush()
@@ -184,10 +185,10 @@ def archive_account(ref: str, *, on: date, store: Store, today: date) -> Account
     with store.write() as s:
         acc = find_account(s, ref)
         if acc.archived_on is not None:
-            raise BadInput(f"account {acc.name!r} was archived on {acc.archived_on.isoformat()} already")
+            raise BadInput(f"account {quoted(acc.name)} was archived on {acc.archived_on.isoformat()} already")
         if on < acc.signed_on:
             raise BadInput(
-                f"archive date {on.isoformat()} is before {acc.name!r} was signed ({acc.signed_on.isoformat()}): "
+                f"archive date {on.isoformat()} is before {quoted(acc.name)} was signed ({acc.signed_on.isoformat()}): "
                 "give --on a date on or after it"
             )
         acc.archived_on = on

@@ -32,6 +32,7 @@ from typing import Any, Optional
 
 from handoff_cli.errors import BadInput, HandoffError
 from handoff_cli.models import EVENT_KINDS, MOTIONS
+from handoff_cli.text import quoted
 
 ACCOUNT_FORMATS = ("auto", "hubspot", "salesforce", "handoff")
 EVENT_FORMATS = ("auto", "handoff")
@@ -588,14 +589,18 @@ def _plan_accounts(rows: list[_AccountRow], existing: list[dict], rejected: list
         if key is None:
             if not row.name:
                 rejected.append(
-                    RowProblem(row.line, f"no account with external id {row.external_id!r} and no name to create one")
+                    RowProblem(
+                        row.line, f"no account with external id {quoted(row.external_id)} and no name to create one"
+                    )
                 )
                 continue
             if row.signed_on is None:
                 rejected.append(RowProblem(row.line, "a new account needs a signed date"))
                 continue
             if row.external_id and row.external_id in by_ext:
-                rejected.append(RowProblem(row.line, f"external id {row.external_id!r} belongs to another account"))
+                rejected.append(
+                    RowProblem(row.line, f"external id {quoted(row.external_id)} belongs to another account")
+                )
                 continue
             key = ("new", len(new_keys))
             new_keys.append(key)
@@ -620,14 +625,17 @@ def _plan_accounts(rows: list[_AccountRow], existing: list[dict], rejected: list
             if other is not None and other != key:
                 rejected.append(
                     RowProblem(
-                        row.line, f"cannot rename {acc['name']!r} to {row.name!r}: that name belongs to another account"
+                        row.line,
+                        f"cannot rename {quoted(acc['name'])} to {quoted(row.name)}: that name belongs to another account",
                     )
                 )
                 continue
         if row.external_id and row.external_id != acc["external_id"]:
             other = by_ext.get(row.external_id)
             if other is not None and other != key:
-                rejected.append(RowProblem(row.line, f"external id {row.external_id!r} belongs to another account"))
+                rejected.append(
+                    RowProblem(row.line, f"external id {quoted(row.external_id)} belongs to another account")
+                )
                 continue
         if row.name and row.name != acc["name"]:
             del by_name[acc["name"].casefold()]

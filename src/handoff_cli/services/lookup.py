@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from handoff_cli.errors import NotFound
 from handoff_cli.store import Reader
+from handoff_cli.text import quoted
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def close_matches(text: str, candidates: Iterable[str], n: int = 3) -> list[str]
 
 def account_not_found(ref: str, names: Iterable[str]) -> NotFound:
     close = close_matches(ref, names)
-    hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else "; see `handoff account list`"
+    hint = f"; did you mean {', '.join(quoted(n) for n in close)}?" if close else "; see `handoff account list`"
     return NotFound(f"no account {ref!r}{hint}")
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from handoff_cli.errors import BadInput, Conflict, NotFound
 from handoff_cli.services.events import EventView, record_milestone_event
 from handoff_cli.services.lookup import close_matches, lookup_account
+from handoff_cli.text import quoted
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -159,11 +160,11 @@ def _find_milestone(session: Session, account_id: int, account_name: str, title:
         )
     close = close_matches(title, titles)
     hint = (
-        f"; did you mean {', '.join(repr(t) for t in close)}?"
+        f"; did you mean {', '.join(quoted(t) for t in close)}?"
         if close
-        else f"; see `handoff milestone list {account_name!r}`"
+        else f"; see `handoff milestone list {quoted(account_name)}`"
     )
-    raise NotFound(f"{account_name} has no milestone {title!r}{hint}")
+    raise NotFound(f"{account_name} has no milestone {quoted(title)}{hint}")
 
 
 def existing_title_keys(session: Session, account_id: int) -> dict[str, str]:
@@ -218,7 +219,7 @@ def add_milestone(
         clash = existing_title_keys(s, acc.id).get(title_key(title))
         if clash is not None:
             raise Conflict(
-                f"{acc.name} has a milestone {clash!r} already (titles are unique per account, ignoring case)"
+                f"{acc.name} has a milestone {quoted(clash)} already (titles are unique per account, ignoring case)"
             )
         m = new_milestone(acc.id, title, kind, side, due_on, on)
         s.add(m)
@@ -234,7 +235,7 @@ def complete_milestone(account: str, title: str, *, on: date, store: Store, toda
         acc = find_account(s, account)
         m = _find_milestone(s, acc.id, acc.name, title)
         if m.done_on is not None:
-            raise BadInput(f"milestone {m.title!r} of {acc.name} was done on {m.done_on.isoformat()} already")
+            raise BadInput(f"milestone {quoted(m.title)} of {acc.name} was done on {m.done_on.isoformat()} already")
         m.done_on = on
         s.add(m)
         event = record_milestone_event(s, acc.id, m.kind, on)
@@ -264,11 +265,11 @@ def slip_milestone(
         m = _find_milestone(s, acc.id, acc.name, title)
         if m.done_on is not None:
             raise BadInput(
-                f"milestone {m.title!r} of {acc.name} was done on {m.done_on.isoformat()}: a done milestone cannot slip"
+                f"milestone {quoted(m.title)} of {acc.name} was done on {m.done_on.isoformat()}: a done milestone cannot slip"
             )
         if to == m.due_on:
             raise BadInput(
-                f"milestone {m.title!r} of {acc.name} is due on {to.isoformat()} already: give --to a different date"
+                f"milestone {quoted(m.title)} of {acc.name} is due on {to.isoformat()} already: give --to a different date"
             )
         slip = Slip(milestone_id=m.id, recorded_on=on, from_due_on=m.due_on, to_due_on=to, cause=cause, note=note)
         m.due_on = to

@@ -33,6 +33,7 @@ from typing import Any, Optional
 from handoff_cli.errors import BadInput
 from handoff_cli.services.owners import AssignmentView, lookup_account
 from handoff_cli.store import Store, to_date
+from handoff_cli.text import quoted
 
 MAX_PLAN_TEXT = 10_000
 
@@ -82,7 +83,7 @@ def _clean_criteria(criteria: Sequence[str]) -> tuple[str, ...]:
     for i, raw in enumerate(criteria, start=1):
         text = clean_text(raw, f"criterion {i}", max_len=MAX_PLAN_TEXT)
         if text.casefold() in seen:
-            raise BadInput(f"criterion {i} {text!r} is given twice: give each criterion once")
+            raise BadInput(f"criterion {i} {quoted(text)} is given twice: give each criterion once")
         seen.add(text.casefold())
         out.append(text)
     return tuple(out)

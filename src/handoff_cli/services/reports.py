@@ -24,6 +24,7 @@ from handoff_cli.services.facts import (
 from handoff_cli.services.health import Health, health, stage
 from handoff_cli.services.rules import Finding, evaluator, projected_first_value, sort_findings
 from handoff_cli.store import Store, to_date
+from handoff_cli.text import quoted
 
 ROLES = ("implementation", "csm", "sponsor", "champion")
 
@@ -456,20 +457,20 @@ def timeline(ref: str, *, store: Store, today: date) -> Timeline:
             add(
                 m.added_on,
                 "milestone-added",
-                f"milestone {m.title!r} added ({m.kind}, {m.side} side), due {m.baseline_due_on.isoformat()}",
+                f"milestone {quoted(m.title)} added ({m.kind}, {m.side} side), due {m.baseline_due_on.isoformat()}",
                 m.id,
             )
             if m.due_on <= today and (m.done_on is None or m.done_on > m.due_on):
                 state = "still open" if m.done_on is None else f"done {m.done_on.isoformat()}"
-                add(m.due_on, "milestone-due", f"milestone {m.title!r} due ({state})", m.id)
+                add(m.due_on, "milestone-due", f"milestone {quoted(m.title)} due ({state})", m.id)
             if m.done_on is not None:
-                add(m.done_on, "milestone-done", f"milestone {m.title!r} done", m.id)
+                add(m.done_on, "milestone-done", f"milestone {quoted(m.title)} done", m.id)
         for s in f.slips:
             note = f": {s.note}" if s.note else ""
             add(
                 s.recorded_on,
                 "milestone-slipped",
-                f"milestone {s.title!r} moved from {s.from_due_on.isoformat()} to {s.to_due_on.isoformat()} "
+                f"milestone {quoted(s.title)} moved from {s.from_due_on.isoformat()} to {s.to_due_on.isoformat()} "
                 f"({s.days:+d} days, cause {s.cause}){note}",
                 s.id,
             )

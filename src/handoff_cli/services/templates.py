@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from handoff_cli.errors import BadInput, Conflict, NotFound
+from handoff_cli.text import quoted
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _ITEM_KEYS = {"title", "kind", "side", "offset_days"}
@@ -201,7 +202,7 @@ def apply_template(
         clashes = [existing[item.title.casefold()] for item in template.items if item.title.casefold() in existing]
         if clashes:
             raise Conflict(
-                f"{acc.name} has milestone(s) {', '.join(repr(t) for t in clashes)} already: "
+                f"{acc.name} has milestone(s) {', '.join(quoted(t) for t in clashes)} already: "
                 f"template {template.name!r} added nothing (titles are unique per account, ignoring case)"
             )
         rows = [
