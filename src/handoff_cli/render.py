@@ -189,10 +189,11 @@ def console(stderr: bool = False):
 
 
 def text(value: Any, style: str | None = None):
-    """A rich Text of a value as data: never parsed for markup or emoji, control characters escaped."""
+    """A rich Text of a value as data: never parsed for markup or emoji, control characters escaped
+    (line breaks kept: a cell may list items one per line)."""
     from rich.text import Text
 
-    return Text(safe(value if isinstance(value, str) else cell(value)), style=style or "")
+    return Text(safe_lines(value if isinstance(value, str) else cell(value)), style=style or "")
 
 
 def print_renderable(renderable: Any) -> None:
