@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 
 from handoff_cli.cli.common import AppState
 from handoff_cli.errors import HandoffError, StoreBusy
-from handoff_cli.render import safe_lines
+from handoff_cli.render import safe
 
 
 def _click_errors():
@@ -48,10 +48,10 @@ class HandoffGroup(TyperGroup):
             code = 0
         except errors.UsageError as exc:
             hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
-            typer.echo(f"handoff: {safe_lines(exc.format_message())}{hint}", err=True)
+            typer.echo(f"handoff: {safe(exc.format_message())}{hint}", err=True)
             code = 2
         except errors.ClickException as exc:
-            typer.echo(f"handoff: {safe_lines(exc.format_message())}", err=True)
+            typer.echo(f"handoff: {safe(exc.format_message())}", err=True)
             code = exc.exit_code
         except Abort:
             typer.echo("handoff: aborted", err=True)
@@ -122,7 +122,8 @@ def _fail(ctx, exc: BaseException, code: int, message: str) -> None:
         traceback.print_exception(exc, file=sys.stderr)
     from handoff_cli.store import mask_url
 
-    typer.echo(f"handoff: {safe_lines(mask_url(message))}", err=True)  # a name in it shows escaped
+    # one line, whatever the message echoes: a stored name or a typed value shows escaped
+    typer.echo(f"handoff: {safe(mask_url(message))}", err=True)
     ctx.exit(code)
 
 
