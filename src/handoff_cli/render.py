@@ -29,6 +29,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from handoff_cli.text import UNSAFE_CATEGORIES
+
 SCHEMA_VERSION = 1
 
 
@@ -47,10 +49,11 @@ def use_color() -> bool:
     return is_terminal() and not os.environ.get("NO_COLOR")
 
 
-# Characters that must never reach a terminal raw: controls (Cc: ESC, BEL, CR...),
-# format characters (Cf: bidi overrides, zero-width), line/paragraph separators and
-# lone surrogates. Everything else (accents, CJK, emoji, no-break spaces) prints as is.
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# Characters that must never reach a terminal raw, the same that no stored text may hold
+# (handoff_cli.text): controls (Cc: ESC, BEL, CR...), format characters (Cf: bidi overrides,
+# zero-width), line/paragraph separators and lone surrogates. Everything else (accents,
+# CJK, emoji, no-break spaces) prints as is.
+_UNSAFE_CATEGORIES = UNSAFE_CATEGORIES
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -48,7 +48,7 @@ def test_handover_ends_implementation_and_starts_the_csm_on_the_same_day(store):
         joint_call=True,
         promised="SSO by May",
         customised="custom GL mapping",
-        open_issues="webhook retries\nflaky export",
+        open_issues="webhook retries; flaky export",
     )
     assert result.handover == HandoverView(
         account="Acme",
@@ -59,7 +59,7 @@ def test_handover_ends_implementation_and_starts_the_csm_on_the_same_day(store):
         joint_call=True,
         promised="SSO by May",
         customised="custom GL mapping",
-        open_issues="webhook retries\nflaky export",
+        open_issues="webhook retries; flaky export",
     )
     assert history(store) == (
         AssignmentView("implementation", "Alice", D("2026-02-01"), D("2026-04-01")),

@@ -146,15 +146,6 @@ def write_export(path: Path, *, store: Store, today: date) -> ExportInfo:
 # ---------------------------------------------------------------------------
 # restore
 
-_IN: dict[str, Callable[[Any], Any]] = {
-    "datetime": _instant,
-    "date": lambda v: date.fromisoformat(v),
-    "bool": bool,
-    "int": int,
-    "float": float,
-    "text": str,
-}
-
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
@@ -195,8 +186,11 @@ def restore_store(path: Path, *, store: Store, today: date) -> ExportInfo:
             f"{path} was exported at schema {header.get('schema')!r}; this handoff restores schema "
             f"{', '.join(sorted(SAME_ROWS_AS_HEAD))}: use the handoff version that wrote it"
         )
+    from handoff_cli.services.rowcheck import RowChecker
+
     tables = {t.name: t for t in _tables()}
-    kinds = {name: {c.name: _IN[_kind(c)] for c in t.columns} for name, t in tables.items()}
+    columns_of = {name: {c.name for c in t.columns} for name, t in tables.items()}
+    checker = RowChecker(tables)  # the write commands' rules, row by row (services/rowcheck.py)
     counts = {name: 0 for name in tables}
     with store.write() as s:
         conn = s.connection()
@@ -220,14 +214,13 @@ def restore_store(path: Path, *, store: Store, today: date) -> ExportInfo:
                 raise BadInput(
                     f"{path}:{number}: unknown table {name!r}" if name not in tables else f"{path}:{number}: no row"
                 )
-            columns = kinds[name]
-            unknown = sorted(set(row) - set(columns))
+            unknown = sorted(set(row) - columns_of[name])
             if unknown:
                 raise BadInput(f"{path}:{number}: table {name} has no column {', '.join(unknown)}")
             try:
-                values = {k: (None if v is None else columns[k](v)) for k, v in row.items()}
-            except (TypeError, ValueError) as exc:
-                raise BadInput(f"{path}:{number}: a value is not valid ({exc})") from None
+                values = checker.check(name, row)
+            except BadInput as exc:  # the row's first bad value, named by the row checker
+                raise BadInput(f"{path}:{number}: {exc}") from None
             if name != current:
                 flush()
                 current = name

@@ -32,7 +32,7 @@ from typing import Any, Optional
 
 from handoff_cli.errors import BadInput, HandoffError
 from handoff_cli.models import EVENT_KINDS, MOTIONS
-from handoff_cli.text import quoted
+from handoff_cli.text import fold, quoted
 
 ACCOUNT_FORMATS = ("auto", "hubspot", "salesforce", "handoff")
 EVENT_FORMATS = ("auto", "handoff")
@@ -540,7 +540,7 @@ def _read_salesforce(src, cols, dates, rejected, skipped) -> list[_AccountRow]:
         except _RowError as exc:
             rejected.append(RowProblem(line, str(exc)))
             continue
-        key = f"id:{acc_id}" if acc_id else f"name:{name.casefold()}"
+        key = f"id:{acc_id}" if acc_id else f"name:{fold(name)}"
         row = groups.get(key)
         if row is None:
             groups[key] = _AccountRow(line=line, name=name, external_id=acc_id, signed_on=on, arr=amount)
@@ -577,7 +577,7 @@ def _plan_accounts(rows: list[_AccountRow], existing: list[dict], rejected: list
     for acc in existing:
         by_id[acc["id"]] = dict(acc)
         original[acc["id"]] = dict(acc)
-        by_name[acc["name"].casefold()] = acc["id"]
+        by_name[fold(acc["name"])] = acc["id"]
         if acc["external_id"]:
             by_ext[acc["external_id"]] = acc["id"]
     touched: dict[Any, int] = {}  # key -> first line
@@ -585,7 +585,7 @@ def _plan_accounts(rows: list[_AccountRow], existing: list[dict], rejected: list
     for row in rows:
         key = by_ext.get(row.external_id) if row.external_id else None
         if key is None and row.name:
-            key = by_name.get(row.name.casefold())
+            key = by_name.get(fold(row.name))
         if key is None:
             if not row.name:
                 rejected.append(
@@ -614,14 +614,14 @@ def _plan_accounts(rows: list[_AccountRow], existing: list[dict], rejected: list
                 "ttv_target_days": row.ttv_target_days,
                 "arr": row.arr,
             }
-            by_name[row.name.casefold()] = key
+            by_name[fold(row.name)] = key
             if row.external_id:
                 by_ext[row.external_id] = key
             touched.setdefault(key, row.line)
             continue
         acc = by_id[key]
         if row.name and row.name != acc["name"]:
-            other = by_name.get(row.name.casefold())
+            other = by_name.get(fold(row.name))
             if other is not None and other != key:
                 rejected.append(
                     RowProblem(
@@ -638,8 +638,8 @@ def _plan_accounts(rows: list[_AccountRow], existing: list[dict], rejected: list
                 )
                 continue
         if row.name and row.name != acc["name"]:
-            del by_name[acc["name"].casefold()]
-            by_name[row.name.casefold()] = key
+            del by_name[fold(acc["name"])]
+            by_name[fold(row.name)] = key
             acc["name"] = row.name
         if row.external_id and row.external_id != acc["external_id"]:
             if acc["external_id"]:
@@ -796,7 +796,7 @@ def import_events(
             by_name: dict[str, int] = {}
             by_ext: dict[str, int] = {}
             for acc_id, name, ext in conn.exec_driver_sql("SELECT id, name, external_id FROM account"):
-                by_name[name.casefold()] = acc_id
+                by_name[fold(name)] = acc_id
                 if ext:
                     by_ext[ext] = acc_id
             mark = "?" if sqlite else "%s"
@@ -819,7 +819,7 @@ def import_events(
                     cells = cells + [""] * (width - len(cells))
                 try:
                     ref = cells[i_acc].strip()
-                    acc_id = by_name.get(ref.casefold())
+                    acc_id = by_name.get(fold(ref))
                     if acc_id is None:
                         acc_id = by_ext.get(ref)
                         if acc_id is None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from handoff_cli.errors import NotFound
 from handoff_cli.store import Reader
-from handoff_cli.text import quoted
+from handoff_cli.text import fold, quoted
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ _ACCOUNT_SQL = "SELECT id, name, name_key, motion FROM account WHERE name_key = 
 def lookup_account(r: Reader, ref: str) -> AccountRef:
     """An account by name (ignoring case) or external id, on the read path; the name wins."""
     raw = (ref or "").strip()
-    key = raw.casefold()
+    key = fold(raw)  # NFC, then case-folded, as names are keyed
     rows = r.all(_ACCOUNT_SQL, {"key": key, "ext": raw})
     for rid, name, nkey, motion in rows:
         if nkey == key:

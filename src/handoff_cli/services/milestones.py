@@ -113,7 +113,10 @@ def check_title(title: str) -> str:
 
 
 def title_key(title: str) -> str:
-    return title.casefold()
+    """Titles are compared as names are: NFC, then case-folded."""
+    from handoff_cli.text import fold
+
+    return fold(title)
 
 
 def status_of(due_on: date, done_on: Optional[date], today: date) -> str:
