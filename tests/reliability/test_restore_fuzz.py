@@ -83,7 +83,6 @@ BAD_BY_COLUMN = {
     ("milestone", "title_key"): ["other title"],
     ("slip", "cause"): ["weather"],
     ("event", "kind"): ["bogus", "Usage", "go_live"],
-    ("event", "occurred_on"): ["2025-01-01"],  # before the account was signed
     ("event", "account_id"): [42],
     ("success_plan", "version"): [0, -1],
     ("success_plan", "outcome"): [""],

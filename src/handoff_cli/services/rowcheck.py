@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -80,17 +79,15 @@ def check_date(value: date, what: str) -> date:
 
 class RowChecker:
     """Checks the rows of one restore, in file order, remembering what uniqueness and foreign
-    keys need (ids, name keys, the accounts' signed dates)."""
+    keys need (ids, name keys, titles, plan versions)."""
 
     def __init__(self, tables: dict[str, Any]):
         self.tables = tables
         self.ids: dict[str, set[int]] = {name: set() for name in tables}
         self.names: dict[str, int] = {}  # name key -> account id
         self.external_ids: set[str] = set()
-        self.signed: dict[int, date] = {}
         self.titles: set[tuple[int, str]] = set()
         self.versions: set[tuple[int, int]] = set()
-        self.milestone_account: dict[int, int] = {}
         self._columns = {name: [(c.name, _kind(c), c) for c in table.columns] for name, table in tables.items()}
         self._refs = {
             name: {
@@ -212,8 +209,6 @@ class RowChecker:
         if archived is not None and archived < v["signed_on"]:
             raise RowError(f"account archived_on {archived.isoformat()} is before its signed date")
         self.names[key] = v.get("id") or 0
-        if v.get("id") is not None:
-            self.signed[v["id"]] = v["signed_on"]
 
     def _assignment(self, v: dict[str, Any], row: dict[str, Any]) -> None:
         if v["role"] not in ROLES:
@@ -234,9 +229,6 @@ class RowChecker:
             raise RowError(f"milestone kind {_shown(v['kind'])} is not a kind (lower-case letters, digits and -)")
         if v.get("side", "vendor") not in SIDES:
             raise RowError(f"milestone side {_shown(v['side'])} is not one of {', '.join(SIDES)}")
-        self._not_before_signed(v["account_id"], v.get("done_on"), "milestone done_on")
-        if v.get("id") is not None:
-            self.milestone_account[v["id"]] = v["account_id"]
 
     def _slip(self, v: dict[str, Any], row: dict[str, Any]) -> None:
         if v["cause"] not in SLIP_CAUSES:
@@ -264,18 +256,6 @@ class RowChecker:
             raise RowError(f"event value: {exc}") from None
         if "value" in v:
             v["value"] = value
-        self._not_before_signed(v["account_id"], v["occurred_on"], "event occurred_on")
 
     def _handover(self, v: dict[str, Any], row: dict[str, Any]) -> None:
         pass  # its columns' checks are the write's: people and context texts, strict booleans
-
-    def _not_before_signed(self, account_id: int, day: date | None, what: str) -> None:
-        signed = self.signed.get(account_id)
-        if day is not None and signed is not None and day < signed:
-            raise RowError(
-                f"{what} {day.isoformat()} is before the account was signed ({signed.isoformat()}): "
-                "facts of the value ledger cannot be dated before the signed date"
-            )
-
-
-Checker = Callable[[str, dict[str, Any]], dict[str, Any]]
