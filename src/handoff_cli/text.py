@@ -32,7 +32,7 @@ _WHAT = {
 }
 
 
-def quoted(text: str) -> str:
+def quoted(text: object) -> str:
     """A stored text quoted in a message exactly as stored: 'Tools [/] Co', never its repr
     (a repr doubles backslashes and escapes accented or rare characters). Control characters
     that reach a message anyway are escaped once, where it is printed (render.safe)."""
@@ -75,10 +75,10 @@ def clean(value: str | None, what: str, *, required: bool = True, max_len: int =
     return text
 
 
-def fold(text: str) -> str:
+def fold(text: str | None) -> str:
     """What names are compared by: NFC-normalised, then case-folded ('Café' in NFC or NFD,
-    'CAFÉ' -> 'café')."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+    'CAFÉ' -> 'café'); None is ''."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text or "").casefold())
 
 
 def name_key(name: str) -> str:

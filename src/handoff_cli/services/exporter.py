@@ -210,7 +210,7 @@ def restore_store(path: Path, *, store: Store, today: date) -> ExportInfo:
 
         for number, obj in records:
             name, row = obj.get("table"), obj.get("row")
-            if name not in tables or not isinstance(row, dict):
+            if not isinstance(name, str) or name not in tables or not isinstance(row, dict):
                 raise BadInput(
                     f"{path}:{number}: unknown table {name!r}" if name not in tables else f"{path}:{number}: no row"
                 )
