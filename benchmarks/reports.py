@@ -67,9 +67,19 @@ CAUSES = ["customer", "internal", "scope"]
 STAMP = "2026-06-01 00:00:00.000000"
 
 
-def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11) -> dict[str, int]:
-    """Write the portfolio into the (freshly initialised) store at db. Returns row counts."""
+SHAPES = ("standard", "product-led")
+
+
+def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11, shape: str = "standard") -> dict[str, int]:
+    """Write the portfolio into the (freshly initialised) store at db. Returns row counts.
+
+    ``standard``: the high-touch tenth with milestones, owners, plans and handovers; the
+    self-serve rest activate in product (70%), usage readings fill the event budget most
+    recent weeks first. ``product-led``: the same high-touch tenth, but the self-serve
+    accounts activate more often (90%), reach first value more often (90%), and their
+    weekly usage readings cover up to ten months (43 weeks) from activation."""
     rnd = random.Random(seed)
+    led = shape == "product-led"
     as_of = date.fromisoformat(AS_OF)
     span = 1200  # days of history before as_of
     base = as_of - timedelta(days=span)
@@ -190,12 +200,12 @@ def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11) -> dict[s
             activation = go_live
         else:
             activation = signed + rnd.randint(0, 30)
-            if rnd.random() < 0.7 and activation <= today:
+            if rnd.random() < (0.9 if led else 0.7) and activation <= today:
                 ev("workflow-live", activation)
                 activated.append((aid, activation, rnd.random() < 0.1))
             else:
                 activation = None
-        if activation is not None and activation <= today and rnd.random() < 0.75:
+        if activation is not None and activation <= today and rnd.random() < (0.9 if led and not high else 0.75):
             first_value = activation + rnd.randint(3, 60 if high else 20)
             ev("first-value", first_value)
             if rnd.random() < 0.35:
@@ -213,6 +223,8 @@ def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11) -> dict[s
     # activated accounts by how many weeks each has been live (latest weeks first).
     budget = max(0, n_events - len(events))
     weeks = [(aid, (today - act) // 7, solo) for aid, act, solo in activated]
+    if led:  # ten months of readings from activation, not the most recent weeks
+        weeks = [(aid, min(w, 43), solo) for aid, w, solo in weeks]
     total_weeks = sum(w for _, w, _ in weeks) or 1
     counts = [min(w, budget * w // total_weeks) for _, w, _ in weeks]
     short = budget - sum(counts)
@@ -223,13 +235,16 @@ def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11) -> dict[s
             counts[k] += 1
             short -= 1
 
+    activation_of = {aid: act for aid, act, _ in activated}
+
     def usage_rows():
         for (aid, _, solo), n in zip(weeks, counts):
             level = rnd.randint(0, 30)
             weekday = aid % 7
             for k in range(n):
                 value = 1.0 if solo else float(max(0, level + rnd.randint(-3, 3) - k // 8))
-                yield (aid, "usage", iso[today - weekday - 7 * k], value, None, STAMP)
+                day = activation_of[aid] + 7 * (k + 1) if led else today - weekday - 7 * k
+                yield (aid, "usage", iso[min(day, today)], value, None, STAMP)
 
     conn = sqlite3.connect(str(db), isolation_level=None)
     try:
@@ -322,11 +337,12 @@ def main() -> None:
     ap.add_argument(
         "--status-runs", type=int, default=10, help="timed runs of `status` and `python -c pass` (default 10)"
     )
+    ap.add_argument("--shape", choices=SHAPES, default="standard", help="portfolio shape (default standard)")
     ap.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args.generate_only:  # the child process that writes the portfolio (keeps the parent's memory small)
-        counts = generate(args.db, args.accounts, args.events)
+        counts = generate(args.db, args.accounts, args.events, shape=args.shape)
         print(" ".join(f"{t}={n}" for t, n in counts.items()))
         return
 
@@ -354,6 +370,8 @@ def main() -> None:
                     str(args.accounts),
                     "--events",
                     str(args.events),
+                    "--shape",
+                    args.shape,
                 ],
             ):
                 proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
