@@ -27,7 +27,10 @@ The expected differences (PRODUCT.md §1, §3, §4 as settled by issue 14):
   deductions) come in the order findings sort (breaches first);
 * ``win-back``: an account renewed after its churn is active again (its
   findings, score, band, ``churned_on``, and its place in reports);
-* ``scope-pull-in`` / ``lag-floor``: ``scope-creep`` only when scope is a cause,
+* ``old-bug``: the old brief saw a fact dated after the as-of date (SQLite 3.40's
+  ``IN (...) ... ORDER BY`` on a covering index returned a row its range excluded;
+  the new queries do not use that shape), and everything that follows from it;
+* ``scope-cause`` / ``lag-floor``: ``scope-creep`` only when scope is a cause,
   and the ttv-at-risk lag floored at 0 (findings of those two rules, and the
   score, band, findings and ordering of their accounts).
 """
@@ -123,6 +126,8 @@ def save(folder: Path, n_accounts: int, n_events: int) -> None:
 # -- classifying the differences ---------------------------------------------------
 
 SETTLED_RULES = ("scope-creep", "ttv-at-risk")
+FACT_DATES = ("go_live_on", "workflow_live_on", "first_value_on", "archived_on", "churned_on", "graduated_on")
+BREACH_RULES = ("ttv-breach", "ownerless", "stalled", "premature-close")  # severity breach by default
 
 
 def _json_part(blob: bytes) -> object:
@@ -138,14 +143,20 @@ def _classify_row(old: dict, new: dict, rules_changed: set[str], won_back: set[s
     old_rules = [x if isinstance(x, str) else x["rule"] for x in old_rules]
     new_rules = [x if isinstance(x, str) else x["rule"] for x in new.get("findings", [])]
     inactive = new.get("score") is None and new.get("band") is None
+    as_of = old.get("as_of")
+    saw_future = as_of is not None and any(
+        isinstance(v, str) and len(v) == 10 and v[4] == "-" and v > as_of for k, v in old.items() if k in FACT_DATES
+    )
     for key in sorted(set(old) | set(new)):
         if old.get(key) == new.get(key):
             continue
-        if name in won_back:
+        if saw_future:
+            reasons.append(f"{key}: old-bug (a fact dated after the as-of date was seen)")
+        elif name in won_back:
             reasons.append(f"{key}: win-back")
         elif key in ("score", "band") and inactive:
             reasons.append(f"{key}: null-score")
-        elif key == "band" and "breach" in str(new) and old.get("band") == "green" and new.get("band") == "yellow":
+        elif key == "band" and set(new_rules) & set(BREACH_RULES) and (old["band"], new["band"]) == ("green", "yellow"):
             reasons.append("band: band-cap")
         elif key in ("findings", "deductions") and sorted(map(str, old.get(key, []))) == sorted(
             map(str, new.get(key, []))
@@ -154,7 +165,7 @@ def _classify_row(old: dict, new: dict, rules_changed: set[str], won_back: set[s
         elif set(old_rules) ^ set(new_rules) <= set(SETTLED_RULES) and (
             set(old_rules) ^ set(new_rules) or rules_changed
         ):
-            reasons.append(f"{key}: scope-pull-in/lag-floor")
+            reasons.append(f"{key}: scope-cause/lag-floor")
         else:
             reasons.append(f"{key}: UNEXPECTED {old.get(key)!r} -> {new.get(key)!r}")
     return reasons
@@ -178,9 +189,7 @@ def compare(name: str, old_blob: bytes, new_blob: bytes, won_back: set[str]) -> 
         for k in sorted(set(a) ^ set(b)):
             side = "gone" if k in a else "new"
             why = (
-                "win-back"
-                if k[0] in won_back
-                else ("scope-pull-in/lag-floor" if k[1] in SETTLED_RULES else "UNEXPECTED")
+                "win-back" if k[0] in won_back else ("scope-cause/lag-floor" if k[1] in SETTLED_RULES else "UNEXPECTED")
             )
             out.append(f"{name}: {side} {k[0]} {k[1]} since {k[2]}: {why}")
         if not out:

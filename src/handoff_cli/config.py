@@ -9,10 +9,13 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
 from handoff_cli.errors import BadInput
+from handoff_cli.vocab import MILESTONE_KINDS, MOTIONS, SEVERITIES
 
 DEFAULTS: dict[str, Any] = {
     "ttv_target_days": {"high-touch": 90, "self-serve": 14},
@@ -81,8 +84,6 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
 
 # -- validation ----------------------------------------------------------------
 
-MOTIONS = ("high-touch", "self-serve")
-SEVERITIES = ("breach", "warning")
 _INT = "a whole number"
 _NUM = "a number"
 # The keys a rule row may carry, with their type and lowest value.
@@ -231,3 +232,51 @@ def to_toml(config: dict[str, Any]) -> str:
 
     table([], config)
     return "\n".join(out).rstrip() + "\n"
+
+
+# -- the typed view passed down the read path ------------------------------------
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration as the reports use it, built once at the CLI edge
+    (``Config.load()``) and passed down like ``today``; nothing below reads the file."""
+
+    ttv_target_days: Mapping[str, int]
+    adoption_threshold: float
+    adoption_weeks: int
+    green: int
+    yellow: int
+    rules: Mapping[str, Mapping[str, Any]]  # rule id -> its row (severity, weight, thresholds, enabled)
+    milestone_kinds: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Config:
+        merged = _merge(DEFAULTS, dict(data))
+        kinds = list(MILESTONE_KINDS)
+        for k in merged.get("milestones", {}).get("kinds", []):
+            if isinstance(k, str) and k.strip() and k.strip() not in kinds:
+                kinds.append(k.strip())
+        return cls(
+            ttv_target_days={m: int(v) for m, v in merged["ttv_target_days"].items()},
+            adoption_threshold=float(merged["adoption"]["threshold"]),
+            adoption_weeks=int(merged["adoption"]["weeks"]),
+            green=int(merged["bands"]["green"]),
+            yellow=int(merged["bands"]["yellow"]),
+            rules={rid: dict(row) for rid, row in merged["rules"].items()},
+            milestone_kinds=tuple(kinds),
+        )
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Config:
+        return cls.from_dict(load_config(path))
+
+    @classmethod
+    def defaults(cls) -> Config:
+        return cls.from_dict({})
+
+    def rule(self, rule_id: str) -> Mapping[str, Any]:
+        return self.rules.get(rule_id, {})
+
+    def target_days(self, motion: str) -> int:
+        return int(self.ttv_target_days.get(motion, 90))

@@ -1,6 +1,6 @@
 """Renderers for the reports: breaches, health, the portfolio, the pre-call brief, the timeline.
 
-Each takes a plain result from ``services/reports.py`` and prints it as a table
+Each takes a plain result from ``queries/reports.py`` and prints it as a table
 (rich on a terminal, plain text elsewhere), JSON, CSV or markdown. Colour only
 on a terminal without NO_COLOR.
 """
@@ -183,11 +183,18 @@ def _health_plain(a) -> dict[str, Any]:
     return row
 
 
+def _no_score(row: dict[str, Any], fmt: Any) -> dict[str, Any]:
+    """An account without a score (archived, churned) shows `-` in tables (CSV: an empty cell)."""
+    if row["score"] is None and render.fmt_name(fmt) != "csv":
+        row["score"] = row["band"] = "-"
+    return row
+
+
 def emit_health(report, *, fmt: Any, limit: Optional[int]) -> None:
     if render.fmt_name(fmt) == "json":
         emit_json(render.envelope(report.as_of, accounts=[_health_plain(a) for a in report.accounts]))
         return
-    rows = [{**_health_json(a), "_style": a.band} for a in report.accounts]
+    rows = [_no_score({**_health_json(a), "_style": a.band}, fmt) for a in report.accounts]
     _emit(
         rows,
         key="accounts",
@@ -223,7 +230,10 @@ def emit_portfolio(report, *, fmt: Any, limit: Optional[int]) -> None:
     if render.fmt_name(fmt) == "json":
         emit_json(render.envelope(report.as_of, accounts=[{**_health_plain(a), "top": a.top} for a in report.accounts]))
         return
-    rows = [{**_health_json(a), "ttv": _ttv_cell(a), "top": a.top, "_style": a.band} for a in report.accounts]
+    rows = [
+        _no_score({**_health_json(a), "ttv": _ttv_cell(a), "top": a.top, "_style": a.band}, fmt)
+        for a in report.accounts
+    ]
     _emit(
         rows,
         key="accounts",
@@ -267,6 +277,11 @@ def _signed_days(n: int) -> str:
     return f"{n:+d} day" + ("" if abs(n) == 1 else "s")
 
 
+def _health_text(b) -> str:
+    """`72/100 yellow`, or `-` for an account without a score (archived, churned)."""
+    return "-" if b.score is None else f"{b.score}/100 {b.band}"
+
+
 def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
     """The brief as lines of styled segments (plain text joins the texts)."""
     band_style = BAND_STYLE.get(b.band, "")
@@ -290,7 +305,7 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
             ("Stage ", "dim"),
             (b.stage, "bold"),
             ("   Health ", "dim"),
-            (f"{b.score}/100 {b.band}", f"bold {band_style}"),
+            (_health_text(b), f"bold {band_style}"),
             ("   Owner ", "dim"),
             (b.owner or "nobody", "bold" if b.owner else "bold red"),
         ]
@@ -360,7 +375,7 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
         ]
     )
     L.append([])
-    L.append([("Health ", "bold"), (f"{b.score}/100 {b.band}", f"bold {band_style}")])
+    L.append([("Health ", "bold"), (_health_text(b), f"bold {band_style}")])
     L.append([("    100  ", "dim"), ("start", "dim")])
     width = max([len(f.rule) for f in b.findings] + [4])
     for f in b.findings:
@@ -373,7 +388,10 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
         )
     total = sum(f.weight for f in b.findings)
     floor = " (floored at 0)" if 100 - total < 0 else ""
-    L.append([(f"  = {b.score:>3}  ", f"bold {band_style}"), (f"{b.band}{floor}", band_style)])
+    if b.score is None:
+        L.append([("  =   -  ", "bold"), ("no score: the account is archived or churned", "dim")])
+    else:
+        L.append([(f"  = {b.score:>3}  ", f"bold {band_style}"), (f"{b.band}{floor}", band_style)])
     L.append([])
     L.append([("Recent events", "bold")])
     if not b.recent_events:
@@ -407,11 +425,15 @@ def brief_text(b) -> str:
     return "\n".join("".join(render.safe(t) for t, _ in line).rstrip() for line in lines) + "\n"
 
 
+def _health_md(b) -> str:
+    return "-" if b.score is None else f"{b.score}/100 ({b.band})"
+
+
 def brief_markdown(b) -> str:
     md = render.md_cell
     out = [
         f"**{md(b.account)}** ({b.motion}) as of {b.as_of.isoformat()}: stage **{b.stage}**, "
-        f"health **{b.score}/100 ({b.band})**, owner {md(b.owner or 'nobody')}",
+        f"health **{_health_md(b)}**, owner {md(b.owner or 'nobody')}",
         "",
     ]
     out.append("**Owners:** " + ", ".join(f"{role} {md(p or '-')}" for role, p in b.owners.items()))
@@ -439,7 +461,7 @@ def brief_markdown(b) -> str:
     out.append(f"**Go-live:** {planned}{live}  ")
     out.append(f"**TTV:** {ttv}")
     out.append("")
-    out.append(f"**Health {b.score}/100 ({b.band}):** 100")
+    out.append(f"**Health {_health_md(b)}:** 100")
     out.extend(f"- −{f.weight} `{f.rule}` ({f.severity}): {md(f.detail)}" for f in b.findings)
     out.append("")
     if b.recent_events:

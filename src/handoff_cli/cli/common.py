@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 if TYPE_CHECKING:  # pragma: no cover
+    from handoff_cli.config import Config
     from handoff_cli.store import Store
 
 
@@ -21,6 +22,7 @@ class AppState:
     debug: bool = False
     _store: Store | None = None
     _today: Optional[date] = None
+    _config: Optional[Config] = None
 
 
 class Format(str, Enum):
@@ -69,6 +71,16 @@ def get_today(ctx: typer.Context, as_of: Optional[str] = None) -> date:
     if st._today is None:
         st._today = resolve_today(st.as_of)
     return st._today
+
+
+def get_config(ctx: typer.Context) -> Config:
+    """The configuration file read once, at the CLI edge, and passed down like today."""
+    st = state(ctx)
+    if st._config is None:
+        from handoff_cli.config import Config
+
+        st._config = Config.load()
+    return st._config
 
 
 def get_on(ctx: typer.Context, on: Optional[str], what: str = "--on") -> date:

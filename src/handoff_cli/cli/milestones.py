@@ -35,6 +35,8 @@ def _columns():
 def _emit_change(change, fmt, today, message: str) -> None:
     from handoff_cli.render import emit_json, envelope, fmt_name, note
 
+    for why in change.notes:
+        note(why)  # a milestone added done: its fact was recorded already
     if fmt_name(fmt) == "json":
         emit_json(envelope(today, **change.as_dict()))
     else:
@@ -89,6 +91,8 @@ def done(ctx: typer.Context, account: AccountArg, title: TitleArg, on: OnOpt = N
     message = f"milestone {quoted(m.title)} of {change.account} done on {m.done_on.isoformat()}"
     if change.event is not None:
         message += f"; recorded the {change.event.kind} event"
+    if change.completed_milestones:
+        message += "; also completed " + ", ".join(repr(t) for t in change.completed_milestones)
     _emit_change(change, fmt, today, message)
 
 

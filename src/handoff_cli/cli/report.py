@@ -6,7 +6,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from handoff_cli.cli.common import AllOpt, AsOfOpt, FormatOpt, LimitOpt, get_store, get_today, parse_opt_date
+from handoff_cli.cli.common import (
+    AllOpt,
+    AsOfOpt,
+    FormatOpt,
+    LimitOpt,
+    get_config,
+    get_store,
+    get_today,
+    parse_opt_date,
+)
 
 app = typer.Typer(help="Reports: health, breaches, metrics, audit.", no_args_is_help=True)
 
@@ -23,7 +32,7 @@ FailOpt = Annotated[
 
 def scope_of(ctx: typer.Context, today, segment, owner, since, all_):
     """The report scope from the shared options; a relative --since counts back from the report's as-of date."""
-    from handoff_cli.services.reports import Scope
+    from handoff_cli.queries.reports import Scope
 
     return Scope(segment=segment, owner=owner, since=parse_opt_date(ctx, since, "--since", today), include_all=all_)
 
@@ -48,11 +57,16 @@ def breaches(
     fail_on_breach: FailOpt = False,
 ) -> None:
     """Every finding of the rules, breaches first."""
+    from handoff_cli.queries.reports import breaches_report
     from handoff_cli.render_reports import emit_breaches
-    from handoff_cli.services.reports import breaches_report
 
     today = get_today(ctx, as_of)
-    report = breaches_report(scope=scope_of(ctx, today, segment, owner, since, all_), store=get_store(ctx), today=today)
+    report = breaches_report(
+        scope=scope_of(ctx, today, segment, owner, since, all_),
+        store=get_store(ctx),
+        today=today,
+        config=get_config(ctx),
+    )
     emit_breaches(report, fmt=fmt, limit=limit)
     fail_if_breached(fail_on_breach, report.has_breach)
 
@@ -70,11 +84,16 @@ def health(
     fail_on_breach: FailOpt = False,
 ) -> None:
     """Health score of every account, lowest first."""
+    from handoff_cli.queries.reports import health_report
     from handoff_cli.render_reports import emit_health
-    from handoff_cli.services.reports import health_report
 
     today = get_today(ctx, as_of)
-    report = health_report(scope=scope_of(ctx, today, segment, owner, since, all_), store=get_store(ctx), today=today)
+    report = health_report(
+        scope=scope_of(ctx, today, segment, owner, since, all_),
+        store=get_store(ctx),
+        today=today,
+        config=get_config(ctx),
+    )
     emit_health(report, fmt=fmt, limit=limit)
     fail_if_breached(fail_on_breach, report.has_breach)
 

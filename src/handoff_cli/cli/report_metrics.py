@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from handoff_cli.cli.common import AsOfOpt, FormatOpt, LimitOpt, get_store, get_today, parse_opt_date
+from handoff_cli.cli.common import AsOfOpt, FormatOpt, LimitOpt, get_config, get_store, get_today, parse_opt_date
 
 SegmentOpt = Annotated[Optional[str], typer.Option("--segment", help="Only accounts of this segment.")]
 OwnerOpt = Annotated[
@@ -142,7 +142,7 @@ def metrics(
     fail_on_breach: NoBreachOpt = False,
 ) -> None:
     """Portfolio metrics: time to go-live and to value, on-time rates, seam gaps, slips, renewals."""
-    from handoff_cli.services.metrics import metrics_report
+    from handoff_cli.queries.metrics import metrics_report
 
     today = get_today(ctx, as_of)
     report = metrics_report(
@@ -151,6 +151,7 @@ def metrics(
         owner=owner,
         store=get_store(ctx),
         today=today,
+        config=get_config(ctx),
     )
     _emit_metrics(report, fmt, limit)
 
@@ -171,7 +172,7 @@ def audit(
 ) -> None:
     """The last N go-lives: signed -> go-live days, baseline vs actual, slips by cause, seam gap, TTV."""
     from handoff_cli.errors import BadInput
-    from handoff_cli.services.audit import DEFAULT_LAST, audit_report
+    from handoff_cli.queries.audit import DEFAULT_LAST, audit_report
 
     if last is not None and limit is not None and last != limit:
         raise BadInput(f"--last {last} and --limit {limit} disagree: give one of them")
@@ -183,6 +184,7 @@ def audit(
         owner=owner,
         store=get_store(ctx),
         today=today,
+        config=get_config(ctx),
     )
     _emit_audit(report, fmt)
 

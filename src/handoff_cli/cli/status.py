@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from handoff_cli.cli.common import AllOpt, AsOfOpt, FormatOpt, LimitOpt, get_store, get_today
+from handoff_cli.cli.common import AllOpt, AsOfOpt, FormatOpt, LimitOpt, get_config, get_store, get_today
 from handoff_cli.cli.report import FailOpt, OwnerOpt, SegmentOpt, SinceOpt, fail_if_breached, scope_of
 
 
@@ -27,18 +27,21 @@ def status(
     """The portfolio at a glance, riskiest first; with an account, the one-screen pre-call brief."""
     today = get_today(ctx, as_of)
     if account is not None:
+        from handoff_cli.queries.reports import account_brief
         from handoff_cli.render_reports import emit_brief
-        from handoff_cli.services.reports import account_brief
 
-        brief = account_brief(account, store=get_store(ctx), today=today)
+        brief = account_brief(account, store=get_store(ctx), today=today, config=get_config(ctx))
         emit_brief(brief, fmt=fmt)
         fail_if_breached(fail_on_breach, brief.has_breach)
         return
+    from handoff_cli.queries.reports import portfolio_status
     from handoff_cli.render_reports import emit_portfolio
-    from handoff_cli.services.reports import portfolio_status
 
     report = portfolio_status(
-        scope=scope_of(ctx, today, segment, owner, since, all_), store=get_store(ctx), today=today
+        scope=scope_of(ctx, today, segment, owner, since, all_),
+        store=get_store(ctx),
+        today=today,
+        config=get_config(ctx),
     )
     emit_portfolio(report, fmt=fmt, limit=limit)
     fail_if_breached(fail_on_breach, report.has_breach)
@@ -52,11 +55,13 @@ def timeline(
     limit: LimitOpt = 50,
 ) -> None:
     """Every dated fact of one account in date order (the table shows the latest --limit)."""
+    from handoff_cli.queries.reports import timeline as build_timeline
     from handoff_cli.render_reports import emit_timeline
-    from handoff_cli.services.reports import timeline as build_timeline
 
     today = get_today(ctx, as_of)
-    emit_timeline(build_timeline(account, store=get_store(ctx), today=today), fmt=fmt, limit=limit)
+    emit_timeline(
+        build_timeline(account, store=get_store(ctx), today=today, config=get_config(ctx)), fmt=fmt, limit=limit
+    )
 
 
 def register(root: typer.Typer) -> None:

@@ -18,6 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from handoff_cli.errors import BadInput
+from handoff_cli.vocab import EVENT_OF_MILESTONE, MILESTONE_OF_EVENT
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -25,8 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from handoff_cli.store import Store
 
 # An event of this kind is the same fact as completing a milestone of that kind.
-EVENT_MILESTONE_KIND: dict[str, str] = {"go-live": "go-live", "workflow-live": "first-workflow"}
-MILESTONE_EVENT_KIND: dict[str, str] = {m: e for e, m in EVENT_MILESTONE_KIND.items()}
+EVENT_MILESTONE_KIND: dict[str, str] = MILESTONE_OF_EVENT
+MILESTONE_EVENT_KIND: dict[str, str] = EVENT_OF_MILESTONE
 
 _KINDS: frozenset[str] = frozenset()
 _KINDS_TEXT = ""
@@ -170,6 +171,31 @@ def record_milestone_event(session: Session, account_id: int, milestone_kind: st
         return None
     session.add(Event(account_id=account_id, kind=event_kind, occurred_on=on))
     return EventView(kind=event_kind, occurred_on=on, value=None, note=None)
+
+
+def recorded_fact_on(session: Session, account_id: int, milestone_kind: str) -> Optional[date]:
+    """The date the fact a milestone of this kind stands for was recorded (the earliest
+    go-live / workflow-live event, or completed milestone of that kind); None when it
+    has not been, or the kind stands for no event."""
+    event_kind = MILESTONE_EVENT_KIND.get(milestone_kind)
+    if event_kind is None:
+        return None
+    from sqlmodel import func, select
+
+    from handoff_cli.models import Event, Milestone
+
+    dates = [
+        session.exec(
+            select(func.min(Event.occurred_on)).where(Event.account_id == account_id, Event.kind == event_kind)
+        ).one(),
+        session.exec(
+            select(func.min(Milestone.done_on)).where(
+                Milestone.account_id == account_id, Milestone.kind == milestone_kind
+            )
+        ).one(),
+    ]
+    found = [d for d in dates if d is not None]
+    return min(found) if found else None
 
 
 def log_event(

@@ -31,8 +31,8 @@ from typing import Any, Optional
 
 from handoff_cli.errors import BadInput, Conflict
 from handoff_cli.store import Store
+from handoff_cli.vocab import GATE_KINDS
 
-GATE_KINDS = {"high-touch": ("go-live", "workflow-live"), "self-serve": ("workflow-live",)}
 MAX_CONTEXT = 10_000
 
 
@@ -71,18 +71,20 @@ class HandoverResult:
 
 
 def gate_missing(session, account_id: int, motion: str, on: date) -> tuple[str, ...]:
-    """The value-gate event kinds with no event dated on or before ``on``."""
-    from sqlmodel import select
+    """The value gate's facts not yet recorded on ``on`` (the gate itself: domain.facts)."""
+    from sqlmodel import func, select
 
+    from handoff_cli.domain.facts import gate_missing as missing_on
     from handoff_cli.models import Event
 
-    needed = GATE_KINDS.get(motion, GATE_KINDS["high-touch"])
-    have = set(
+    first = dict(
         session.exec(
-            select(Event.kind).where(Event.account_id == account_id, Event.kind.in_(needed), Event.occurred_on <= on)  # type: ignore[attr-defined]
+            select(Event.kind, func.min(Event.occurred_on))
+            .where(Event.account_id == account_id, Event.kind.in_(GATE_KINDS["high-touch"]))  # type: ignore[attr-defined]
+            .group_by(Event.kind)
         ).all()
     )
-    return tuple(k for k in needed if k not in have)
+    return tuple(missing_on(motion, first.get("go-live"), first.get("workflow-live"), on))
 
 
 def record_handover(

@@ -14,9 +14,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Optional
 
 from handoff_cli.errors import BadInput, Conflict, NotFound
-from handoff_cli.services.events import EventView, record_milestone_event
+from handoff_cli.services.events import EventView, complete_open_milestones, record_milestone_event, recorded_fact_on
 from handoff_cli.services.lookup import close_matches, lookup_account
 from handoff_cli.text import quoted
+from handoff_cli.vocab import EVENT_OF_MILESTONE
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -65,12 +66,18 @@ class MilestoneChange:
     slip: Optional[SlipView] = None
     # the go-live / workflow-live event recorded by completing the milestone
     event: Optional[EventView] = None
+    # other open milestones of the same kind completed with it (one fact)
+    completed_milestones: tuple[str, ...] = ()
+    # why a milestone was added done: its fact was recorded already (notes for stderr)
+    notes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"account": self.account, "milestone": self.milestone.as_dict()}
         if self.slip is not None:
             out["slip"] = self.slip.as_dict()
         out["event"] = self.event.as_dict() if self.event is not None else None
+        if self.completed_milestones:
+            out["completed_milestones"] = list(self.completed_milestones)
         return out
 
 
@@ -199,6 +206,20 @@ def new_milestone(account_id: int, title: str, kind: str, side: str, due_on: dat
     )
 
 
+def done_by_recorded_fact(session: Session, account_id: int, account_name: str, m: Milestone) -> Optional[str]:
+    """A new go-live / first-workflow milestone whose fact is recorded already is added done
+    on the fact's date (one fact, not two); returns the note saying so, else None."""
+    fact_on = recorded_fact_on(session, account_id, m.kind)
+    if fact_on is None:
+        return None
+    m.done_on = fact_on
+    what = MILESTONE_EVENT_KIND_NAME.get(m.kind, m.kind)
+    return f"milestone {quoted(m.title)} of {account_name} added done on {fact_on.isoformat()}: {what} was recorded then"
+
+
+MILESTONE_EVENT_KIND_NAME = {"go-live": "the go-live", "first-workflow": "the workflow-live"}
+
+
 # -- writes --------------------------------------------------------------------
 def add_milestone(
     account: str,
@@ -225,9 +246,10 @@ def add_milestone(
                 f"{acc.name} has a milestone {quoted(clash)} already (titles are unique per account, ignoring case)"
             )
         m = new_milestone(acc.id, title, kind, side, due_on, on)
+        note = done_by_recorded_fact(s, acc.id, acc.name, m)
         s.add(m)
         s.flush()
-        return MilestoneChange(account=acc.name, milestone=view_of(m, 0, today))
+        return MilestoneChange(account=acc.name, milestone=view_of(m, 0, today), notes=(note,) if note else ())
 
 
 def complete_milestone(account: str, title: str, *, on: date, store: Store, today: date) -> MilestoneChange:
@@ -242,7 +264,15 @@ def complete_milestone(account: str, title: str, *, on: date, store: Store, toda
         m.done_on = on
         s.add(m)
         event = record_milestone_event(s, acc.id, m.kind, on)
-        return MilestoneChange(account=acc.name, milestone=view_of(m, _slip_days(s, m.id), today), event=event)
+        # one fact: every other open milestone of the kind is completed on that date too
+        event_kind = EVENT_OF_MILESTONE.get(m.kind)
+        others = complete_open_milestones(s, acc.id, event_kind, on) if event_kind is not None else []
+        return MilestoneChange(
+            account=acc.name,
+            milestone=view_of(m, _slip_days(s, m.id), today),
+            event=event,
+            completed_milestones=tuple(others),
+        )
 
 
 def slip_milestone(

@@ -56,6 +56,8 @@ class TemplateApplied:
     template: str
     start_on: date
     milestones: tuple[Any, ...]  # MilestoneView, in due order
+    # milestones added done because their fact (go-live, workflow-live) was recorded already
+    notes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -186,7 +188,7 @@ def apply_template(
 ) -> TemplateApplied:
     """Add a template's milestones to an account, due at start + offset; all or nothing."""
     from handoff_cli.services.common import find_account
-    from handoff_cli.services.milestones import existing_title_keys, new_milestone, view_of
+    from handoff_cli.services.milestones import done_by_recorded_fact, existing_title_keys, new_milestone, view_of
 
     start_on = on if start is None else start
     template = load_template(name)
@@ -208,6 +210,7 @@ def apply_template(
         rows = [
             new_milestone(acc.id, item.title, item.kind, item.side, due, on) for item, due in zip(template.items, dues)
         ]
+        notes = [note for m in rows if (note := done_by_recorded_fact(s, acc.id, acc.name, m))]
         s.add_all(rows)
         s.flush()
         ordered = sorted(rows, key=lambda m: (m.due_on, m.id))
@@ -216,4 +219,5 @@ def apply_template(
             template=template.name,
             start_on=start_on,
             milestones=tuple(view_of(m, 0, today) for m in ordered),
+            notes=tuple(notes),
         )

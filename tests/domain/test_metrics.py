@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handoff_cli.services.metrics import (
+from handoff_cli.domain.metrics import (
     Q_MEDIAN,
     Q_P75,
     Q_P90,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from handoff_cli.config import DEFAULTS
-from handoff_cli.services.facts import (
+from handoff_cli.domain.facts import (
     AssignmentFact,
     Facts,
     HandoverFact,
@@ -20,7 +20,7 @@ from handoff_cli.services.facts import (
     lag_by_motion,
     median_rounded_up,
 )
-from handoff_cli.services.rules import (
+from handoff_cli.domain.rules import (
     RULE_IDS,
     RuleContext,
     champion_only,
@@ -164,9 +164,9 @@ def test_median_even_count_is_mean_of_middle_two_rounded_up():
 def test_lag_needs_three_accounts_of_the_motion():
     cfg = DEFAULTS
     # two high-touch samples: default 14; self-serve none: default 3
-    assert lag_by_motion({"high-touch": [5, 9]}, cfg) == {"high-touch": 14, "self-serve": 3}
+    assert lag_by_motion({"high-touch": [5, 9]}, cfg["rules"]["ttv-at-risk"]) == {"high-touch": 14, "self-serve": 3}
     # three: median 9; four self-serve [1, 2, 5, 6]: (2 + 5) / 2 = 3.5 -> 4
-    assert lag_by_motion({"high-touch": [5, 9, 20], "self-serve": [6, 1, 5, 2]}, cfg) == {
+    assert lag_by_motion({"high-touch": [5, 9, 20], "self-serve": [6, 1, 5, 2]}, cfg["rules"]["ttv-at-risk"]) == {
         "high-touch": 9,
         "self-serve": 4,
     }
@@ -336,7 +336,7 @@ def test_milestone_overdue_five_each_at_most_fifteen():
 
 
 def handover(on, joint=True):
-    return HandoverFact(on, "Ivy", "Cara", True, joint, None, None, None)
+    return HandoverFact(on, "Ivy", "Cara", joint, None, None, None)
 
 
 def test_config_gate_handover_judges_facts_dated_on_or_before_the_handover():
@@ -452,13 +452,13 @@ def test_registry_follows_the_product_table_and_the_config_rows():
 
 
 def rules_of(f: Facts) -> list[str]:
-    return [x.rule for x in evaluate(f, as_of=f.as_of, config=DEFAULTS, lag=LAG)]
+    return [x.rule for x in evaluate(f, as_of=f.as_of, rules=DEFAULTS["rules"], lag=LAG)]
 
 
 def test_archived_and_churned_accounts_raise_nothing():
     assert rules_of(facts(D(2026, 6, 1))) == ["ttv-breach", "ownerless", "no-success-plan", "no-exec-sponsor"]
     assert rules_of(facts(D(2026, 6, 1), archived_on=D(2026, 5, 1))) == []
-    assert rules_of(facts(D(2026, 6, 1), churned_on=D(2026, 5, 1))) == []
+    assert rules_of(facts(D(2026, 6, 1), renewal="churned", renewal_on=D(2026, 5, 1))) == []
 
 
 def test_graduated_accounts_raise_only_premature_close():
@@ -482,7 +482,7 @@ def test_disabled_rule_and_config_weight_and_severity():
             "no-exec-sponsor": {**DEFAULTS["rules"]["no-exec-sponsor"], "enabled": False},
         },
     }
-    found = evaluate(facts(D(2026, 6, 1)), as_of=D(2026, 6, 1), config=cfg, lag=LAG)
+    found = evaluate(facts(D(2026, 6, 1)), as_of=D(2026, 6, 1), rules=cfg["rules"], lag=LAG)
     assert [(x.rule, x.severity, x.weight) for x in found] == [
         ("ttv-breach", "breach", 40),
         ("ownerless", "warning", 7),
@@ -494,7 +494,7 @@ def test_findings_sort_breaches_first_then_account_ignoring_case_then_rule_order
     as_of = D(2026, 6, 1)
     found = []
     for name in ("beta", "Alpha"):
-        found += evaluate(facts(as_of, name=name), as_of=as_of, config=DEFAULTS, lag=LAG)
+        found += evaluate(facts(as_of, name=name), as_of=as_of, rules=DEFAULTS["rules"], lag=LAG)
     assert [(x.account, x.rule) for x in sort_findings(found)] == [
         ("Alpha", "ttv-breach"),
         ("Alpha", "ownerless"),

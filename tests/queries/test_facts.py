@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from handoff_cli.config import DEFAULTS
+from handoff_cli.config import DEFAULTS, Config
+from handoff_cli.domain.facts import lag_samples
 from handoff_cli.models import Account, Assignment, Event, Handover, Milestone, PlanCriterion, Slip, SuccessPlan
-from handoff_cli.services.facts import lag_samples, load_facts, read_lag_samples
+from handoff_cli.queries.facts import load_facts, read_lag_samples
 from handoff_cli.store import Store, resolve_url
 
 D = date
@@ -88,13 +89,13 @@ def build(store):
 
 
 def one(store, as_of):
-    (f,) = load_facts(store=store, today=as_of, config=DEFAULTS)
+    (f,) = load_facts(store=store, today=as_of, config=Config.defaults())
     return f
 
 
 def test_accounts_exist_from_their_signed_date(store, build):
     build.account("Acme", D(2026, 1, 1))
-    assert load_facts(store=store, today=D(2025, 12, 31), config=DEFAULTS) == []
+    assert load_facts(store=store, today=D(2025, 12, 31), config=Config.defaults()) == []
     f = one(store, D(2026, 1, 1))
     # default high-touch target 90 days: T = 2026-04-01
     assert (f.name, f.ttv_target_days, f.target_on) == ("Acme", 90, D(2026, 4, 1))
@@ -236,7 +237,7 @@ def test_adoption_threshold_comes_from_the_config(store, build):
     for on in (D(2026, 3, 2), D(2026, 3, 9), D(2026, 3, 16), D(2026, 3, 23)):
         build.event(aid, "usage", on, 3)
     cfg = {**DEFAULTS, "adoption": {"threshold": 4, "weeks": 4}}
-    (f,) = load_facts(store=store, today=D(2026, 4, 1), config=cfg)
+    (f,) = load_facts(store=store, today=D(2026, 4, 1), config=Config.from_dict(cfg))
     assert f.usage_adopted_on is None
 
 
@@ -250,7 +251,7 @@ def test_one_account_filter_and_the_portfolio_lag_agree(store, build):
     build.event(ss, "workflow-live", D(2026, 1, 3))
     build.event(ss, "first-value", D(2026, 1, 5))
     as_of = D(2026, 6, 1)
-    facts = load_facts(store=store, today=as_of, config=DEFAULTS)
+    facts = load_facts(store=store, today=as_of, config=Config.defaults())
     with store.reader() as r:
         from_sql = read_lag_samples(r, as_of=as_of)
     assert {k: sorted(v) for k, v in lag_samples(facts).items()} == {"high-touch": [10, 20, 31], "self-serve": [2]}
@@ -259,5 +260,5 @@ def test_one_account_filter_and_the_portfolio_lag_agree(store, build):
         # one motion's samples, as one account's brief reads them
         assert read_lag_samples(r, as_of=as_of, motion="high-touch") == {"high-touch": [10, 20, 31]}
         assert read_lag_samples(r, as_of=as_of, motion="self-serve") == {"self-serve": [2]}
-    (only,) = load_facts(store=store, today=as_of, config=DEFAULTS, account_id=ss)
+    (only,) = load_facts(store=store, today=as_of, config=Config.defaults(), account_id=ss)
     assert only.name == "S"

@@ -1,32 +1,27 @@
 """The reports: breaches, health, the portfolio at a glance, the pre-call brief, the timeline.
 
-All of them read through ``store.reader()`` (plain SQL, no SQLModel) and see
-only the facts dated on or before the as-of date, so yesterday's report can be
-reproduced exactly today.
+All of them read through ``store.reader()`` (plain SQL, no SQLModel), stream the
+facts of the accounts in chunks (``queries.facts.iter_facts``), evaluate the same
+rules on the same complete facts, and see only facts dated on or before the as-of
+date, so yesterday's report can be reproduced exactly today.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Optional
 
-from handoff_cli.config import load_config
-from handoff_cli.services.facts import (
-    Facts,
-    find_account_id,
-    gc_paused,
-    lag_by_motion,
-    lag_samples,
-    read_facts,
-    read_lag_samples,
-)
-from handoff_cli.services.health import Health, health, stage
-from handoff_cli.services.rules import Finding, evaluator, projected_first_value, sort_findings
-from handoff_cli.store import Store, to_date
+from handoff_cli.config import Config
+from handoff_cli.domain.facts import Facts, lag_by_motion, projected_first_value
+from handoff_cli.domain.health import Health, health, stage
+from handoff_cli.domain.rules import Finding, evaluator
+from handoff_cli.queries.facts import iter_facts, read_lag_samples
+from handoff_cli.services.lookup import lookup_account
+from handoff_cli.store import Reader, Store, to_date
+from handoff_cli.vocab import BREACH, OWNER_ROLES, ROLES
 from handoff_cli.text import quoted
-
-ROLES = ("implementation", "csm", "sponsor", "champion")
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,7 @@ class Scope:
             return False
         if self.owner is not None:
             who = self.owner.strip().casefold()
-            if who not in {p.casefold() for role in ("implementation", "csm") for p in f.holders(role)}:
+            if who not in {p.casefold() for role in OWNER_ROLES for p in f.holders(role)}:
                 return False
         return True
 
@@ -55,28 +50,22 @@ class Scope:
 @dataclass(frozen=True)
 class Assessed:
     facts: Facts
-    findings: tuple[Finding, ...]
-    health: Health
+    health: Health  # score, band and the findings in the order they sort
     stage: str
 
-
-def _assess(facts: list[Facts], *, as_of: date, config: dict[str, Any], lag: dict[str, int]) -> list[Assessed]:
-    run = evaluator(as_of=as_of, config=config, lag=lag)
-    out = []
-    with gc_paused():
-        for f in facts:
-            found = run(f)
-            out.append(Assessed(f, tuple(found), health(found, config), stage(f)))
-    return out
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.health.findings
 
 
-def assess_portfolio(*, store: Store, today: date, config: Optional[dict[str, Any]] = None) -> list[Assessed]:
-    """Facts, findings, health and stage of every account that exists at ``today``."""
-    config = config or load_config()
-    with store.reader() as r:
-        facts = read_facts(r, as_of=today, config=config)
-    lag = lag_by_motion(lag_samples(facts), config)
-    return _assess(facts, as_of=today, config=config, lag=lag)
+def assess(r: Reader, *, as_of: date, config: Config, scope: Optional[Scope] = None) -> Iterator[Assessed]:
+    """Facts, findings, health and stage of every account in scope at ``as_of``, streamed.
+    The lag of ttv-at-risk is read first, over the whole portfolio."""
+    lag = lag_by_motion(read_lag_samples(r, as_of=as_of), config.rule("ttv-at-risk"))
+    run = evaluator(as_of=as_of, rules=config.rules, lag=lag)
+    for f in iter_facts(r, as_of=as_of, config=config):
+        if scope is None or scope.admits(f):
+            yield Assessed(f, health(f, run(f), green=config.green, yellow=config.yellow), stage(f))
 
 
 # -- report breaches ---------------------------------------------------------
@@ -89,37 +78,23 @@ class BreachesReport:
 
     @property
     def has_breach(self) -> bool:
-        return any(f.severity == "breach" for f in self.findings)
+        return any(f.severity == BREACH for f in self.findings)
 
 
-def breaches_report(*, scope: Scope = Scope(), store: Store, today: date) -> BreachesReport:
-    """The findings of the accounts in scope. Findings do not depend on the stage, so
-    adoption by usage (the one fact only the stage needs) is not read."""
-    config = load_config()
-    with gc_paused():
-        with store.reader() as r:
-            facts = read_facts(r, as_of=today, config=config, rules_only=True)
-        run = evaluator(as_of=today, config=config, lag=lag_by_motion(lag_samples(facts), config))
-        admits = scope.admits
-        per_account = [(f.name.casefold(), f.name, found) for f in facts if admits(f) and (found := run(f))]
-        # The order of sort_findings, built per account: an account's findings already come
-        # in the order of the rules table (milestone-overdue by due date), and names are
-        # unique, so sorting the accounts by name (ignoring case) and taking every breach
-        # before every warning gives the same order without a key per finding.
-        per_account.sort(key=_first_two)
-        breaches: list[Finding] = []
-        warnings: list[Finding] = []
-        for _, _, found in per_account:
-            for x in found:
-                (breaches if x.severity == "breach" else warnings).append(x)
-        breaches += warnings
-        # Let the facts go before the collector resumes, so it never walks them.
-        del facts, per_account, run, admits
-        return BreachesReport(as_of=today, findings=tuple(breaches))
-
-
-def _first_two(row: tuple) -> tuple:
-    return row[0], row[1]
+def breaches_report(*, scope: Scope = Scope(), store: Store, today: date, config: Config) -> BreachesReport:
+    """The findings of the accounts in scope, in the order findings sort: breaches first,
+    then by account (ignoring case), then in the order of the rules table."""
+    per_account: list[tuple[str, str, tuple[Finding, ...]]] = []
+    with store.reader() as r:
+        for a in assess(r, as_of=today, config=config, scope=scope):
+            if a.findings:
+                per_account.append((a.facts.name.casefold(), a.facts.name, a.findings))
+    # Names are unique and each account's findings are sorted already, so sorting the
+    # accounts and taking every breach before every warning is the order of sort_findings.
+    per_account.sort(key=lambda row: (row[0], row[1]))
+    breaches = [x for _, _, found in per_account for x in found if x.severity == BREACH]
+    warnings = [x for _, _, found in per_account for x in found if x.severity != BREACH]
+    return BreachesReport(as_of=today, findings=tuple(breaches + warnings))
 
 
 # -- report health / status (portfolio) --------------------------------------
@@ -130,8 +105,8 @@ class AccountHealth:
     account: str
     motion: str
     stage: str
-    score: int
-    band: str
+    score: Optional[int]  # None for archived and churned accounts
+    band: Optional[str]
     owner: Optional[str]
     findings: tuple[str, ...]
     segment: Optional[str]
@@ -171,7 +146,6 @@ class HealthReport:
 
 def _account_health(a: Assessed, as_of: date) -> AccountHealth:
     f = a.facts
-    ordered = sort_findings(list(a.findings))
     return AccountHealth(
         account=f.name,
         motion=f.motion,
@@ -185,21 +159,23 @@ def _account_health(a: Assessed, as_of: date) -> AccountHealth:
         ttv_day=(as_of - f.signed_on).days,
         ttv_target_days=f.ttv_target_days,
         first_value_on=f.first_value_on,
-        has_breach=any(x.severity == "breach" for x in a.findings),
-        top=ordered[0].detail if ordered else None,
+        has_breach=a.health.has_breach,
+        top=a.findings[0].detail if a.findings else None,
     )
 
 
-def health_report(*, scope: Scope = Scope(), store: Store, today: date) -> HealthReport:
-    """Accounts in scope, lowest score first (ties by name, ignoring case)."""
-    rows = [_account_health(a, today) for a in assess_portfolio(store=store, today=today) if scope.admits(a.facts)]
-    rows.sort(key=lambda h: (h.score, h.account.casefold(), h.account))
+def health_report(*, scope: Scope = Scope(), store: Store, today: date, config: Config) -> HealthReport:
+    """Accounts in scope, lowest score first (ties by name, ignoring case); accounts
+    without a score (archived, churned) last."""
+    with store.reader() as r:
+        rows = [_account_health(a, today) for a in assess(r, as_of=today, config=config, scope=scope)]
+    rows.sort(key=lambda h: (h.score is None, h.score or 0, h.account.casefold(), h.account))
     return HealthReport(as_of=today, accounts=tuple(rows))
 
 
-def portfolio_status(*, scope: Scope = Scope(), store: Store, today: date) -> HealthReport:
+def portfolio_status(*, scope: Scope = Scope(), store: Store, today: date, config: Config) -> HealthReport:
     """The portfolio at a glance, riskiest first: the health report's rows."""
-    return health_report(scope=scope, store=store, today=today)
+    return health_report(scope=scope, store=store, today=today, config=config)
 
 
 # -- status ACCOUNT: the pre-call brief --------------------------------------
@@ -221,8 +197,8 @@ class Brief:
     motion: str
     segment: Optional[str]
     stage: str
-    score: int
-    band: str
+    score: Optional[int]  # None for archived and churned accounts
+    band: Optional[str]
     owner: Optional[str]
     owners: dict[str, Optional[str]]
     findings: tuple[Finding, ...]
@@ -246,7 +222,7 @@ class Brief:
 
     @property
     def has_breach(self) -> bool:
-        return any(f.severity == "breach" for f in self.findings)
+        return any(f.severity == BREACH for f in self.findings)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -287,26 +263,26 @@ def _event_value(value: Any) -> Any:
     return value
 
 
-def account_brief(ref: str, *, store: Store, today: date) -> Brief:
+def account_brief(ref: str, *, store: Store, today: date, config: Config) -> Brief:
     """Everything a CSM needs one minute before a call with the account."""
-    config = load_config()
     with store.reader() as r:
-        aid = find_account_id(r, ref)
-        facts = read_facts(r, as_of=today, config=config, account_id=aid)
-        lag = lag_by_motion(read_lag_samples(r, as_of=today, motion=facts[0].motion if facts else None), config)
-        recent = r.all(RECENT_EVENTS_SQL, {"aid": aid, "as_of": today, "n": 5})
+        acc = lookup_account(r, ref)
+        facts = list(iter_facts(r, as_of=today, config=config, account_id=acc.id))
         if not facts:
-            signed = to_date(r.one("SELECT signed_on FROM account WHERE id = :aid", {"aid": aid})[0])
-    if not facts:
-        from handoff_cli.errors import BadInput
+            row = r.one("SELECT signed_on FROM account WHERE id = :aid", {"aid": acc.id})
+            signed = to_date(row[0] if row else None)
+            from handoff_cli.errors import BadInput
 
-        raise BadInput(
-            f"account {ref!r} was signed on {signed.isoformat()}, after {today.isoformat()}: "
-            "it does not exist yet at that date (try --as-of)"
-        )
-    f = facts[0]
-    a = _assess([f], as_of=today, config=config, lag=lag)[0]
-    go = sorted((m for m in f.milestones if m.kind == "go-live"), key=lambda m: m.id)
+            raise BadInput(
+                f"account {ref!r} was signed on {signed}, after {today.isoformat()}: "
+                "it does not exist yet at that date (try --as-of)"
+            )
+        f = facts[0]
+        lag = lag_by_motion(read_lag_samples(r, as_of=today, motion=f.motion), config.rule("ttv-at-risk"))
+        recent = r.all(RECENT_EVENTS_SQL, {"aid": acc.id, "as_of": today, "n": 5})
+    run = evaluator(as_of=today, rules=config.rules, lag=lag)
+    a = Assessed(f, health(f, run(f), green=config.green, yellow=config.yellow), stage(f))
+    go = f.go_live_milestones
     h = f.handover
     plan = None
     if f.plan is not None:
@@ -342,7 +318,7 @@ def account_brief(ref: str, *, store: Store, today: date) -> Brief:
         band=a.health.band,
         owner=f.accountable_owner,
         owners={role: f.holder(role) for role in ROLES},
-        findings=tuple(sort_findings(list(a.findings))),
+        findings=a.findings,
         signed_on=f.signed_on,
         ttv_target_days=f.ttv_target_days,
         target_on=f.target_on,
@@ -430,13 +406,12 @@ def _num(value: Any) -> str:
     return str(value)
 
 
-def timeline(ref: str, *, store: Store, today: date) -> Timeline:
+def timeline(ref: str, *, store: Store, today: date, config: Config) -> Timeline:
     """Every dated fact of the account on or before ``today``, in date order."""
-    config = load_config()
     with store.reader() as r:
-        aid = find_account_id(r, ref)
-        name = r.one("SELECT name FROM account WHERE id = :aid", {"aid": aid})[0]
-        facts = read_facts(r, as_of=today, config=config, account_id=aid)
+        acc = lookup_account(r, ref)
+        aid, name = acc.id, acc.name
+        facts = list(iter_facts(r, as_of=today, config=config, account_id=aid))
         events = r.all(TIMELINE_EVENTS_SQL, {"aid": aid, "as_of": today})
         plans = r.all(TIMELINE_PLANS_SQL, {"aid": aid, "as_of": today})
         handovers = r.all(TIMELINE_HANDOVERS_SQL, {"aid": aid, "as_of": today})

@@ -1,5 +1,5 @@
-"""Portfolio metrics (PRODUCT.md section 5): the pure functions, the facts they
-need, and the `report metrics` service.
+"""Portfolio metrics (PRODUCT.md section 5): the pure math, and the per-account
+values it needs (``AccountFacts``, made from an account's ``Facts``).
 
 Numbers are computed exactly (``fractions.Fraction``) and rounded once, at the
 end, half away from zero:
@@ -24,14 +24,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
-from handoff_cli.store import Reader, Store
+from handoff_cli.domain.facts import Facts
+from handoff_cli.vocab import CAUSES, OWNER_ROLES
 
-if TYPE_CHECKING:  # pragma: no cover
-    from handoff_cli.services.facts import Facts
-
-CAUSES = ("customer", "internal", "scope")
 Q_MEDIAN = Fraction(1, 2)
 Q_P75 = Fraction(3, 4)
 Q_P90 = Fraction(9, 10)
@@ -185,29 +182,6 @@ def renewal_split(accounts: Iterable[tuple[Optional[str], Optional[str]]]) -> di
     return {k: rate(num, den) for k, (num, den) in counts.items()}
 
 
-# -- the facts behind the metrics, one set-based pass ------------------------------
-
-# What services/facts.py does not read: CES / handover CSAT values, and the
-# renewal outcome (the latest of renewed / churned; same day: the later entry).
-_SCORES_SQL = """
-SELECT e.account_id, e.kind, SUM(e.value), COUNT(e.value)
-FROM event e
-WHERE e.kind IN ('ces', 'handoff-csat') AND e.occurred_on <= :as_of AND e.value IS NOT NULL
-GROUP BY e.account_id, e.kind
-"""
-
-_RENEWAL_SQL = """
-SELECT x.account_id, x.kind
-FROM (
-    SELECT e.account_id, e.kind,
-           ROW_NUMBER() OVER (PARTITION BY e.account_id ORDER BY e.occurred_on DESC, e.id DESC) AS rn
-    FROM event e
-    WHERE e.kind IN ('renewed', 'churned') AND e.occurred_on <= :as_of
-) x
-WHERE x.rn = 1
-"""
-
-
 @dataclass(frozen=True)
 class AccountFacts:
     """What the metrics and the audit need to know about one account at the as-of date."""
@@ -250,56 +224,35 @@ class Scope:
         return True
 
 
-def from_facts(f: Facts) -> dict[str, Any]:
-    """The fields of AccountFacts that come from services/facts.py."""
+def from_facts(f: Facts) -> AccountFacts:
+    """What the metrics need of one account's facts."""
     as_of = f.as_of
     implementation = [clip(a.start_on, a.end_on, as_of) for a in f.assignments if a.role == "implementation"]
     csm = [clip(a.start_on, a.end_on, as_of) for a in f.assignments if a.role == "csm"]
-    go_live_milestones = sorted((m for m in f.milestones if m.kind == "go-live"), key=lambda m: (m.added_on, m.id))
+    go_live_milestones = f.go_live_milestones
     slip_days = dict.fromkeys(CAUSES, 0)
     slip_counts = dict.fromkeys(CAUSES, 0)
     for slip in f.slips:
         slip_days[slip.cause] += slip.days
         slip_counts[slip.cause] += 1
-    return {
-        "id": f.account_id,
-        "name": f.name,
-        "signed_on": f.signed_on,
-        "motion": f.motion,
-        "segment": f.segment,
-        "target_on": f.target_on,
-        "go_live_on": f.go_live_on,
-        "first_value_on": f.first_value_on,
-        "go_live_baseline_on": go_live_milestones[0].baseline_due_on if go_live_milestones else None,
-        "slip_days": slip_days,
-        "slip_counts": slip_counts,
-        "seam_gaps": tuple(seam_gaps(implementation, csm, as_of)),
-        "owners": frozenset(a.person.casefold() for a in f.assignments if a.role in ("implementation", "csm")),
-    }
-
-
-def read_facts(r: Reader, as_of: date) -> list[AccountFacts]:
-    """Every account signed by ``as_of`` (archived, churned and graduated ones too), by name."""
-    from handoff_cli.config import load_config
-    from handoff_cli.services import facts as account_facts
-
-    params = {"as_of": as_of}
-    base = {f.account_id: from_facts(f) for f in account_facts.read_facts(r, as_of=as_of, config=load_config())}
-    for acc_id, kind, total, count in r.all(_SCORES_SQL, params):
-        if acc_id in base:
-            base[acc_id]["ces" if kind == "ces" else "csat"] = (float(total), int(count))
-    for acc_id, kind in r.all(_RENEWAL_SQL, params):
-        if acc_id in base:
-            base[acc_id]["renewal"] = kind
-    out = [AccountFacts(**fields) for fields in base.values()]
-    out.sort(key=lambda a: (a.name.casefold(), a.id))
-    return out
-
-
-def portfolio_facts(*, scope: Scope, store: Store, today: date) -> list[AccountFacts]:
-    """The facts of the accounts in scope at ``today`` (the as-of date), by name."""
-    with store.reader() as r:
-        return [acc for acc in read_facts(r, today) if scope.admits(acc)]
+    return AccountFacts(
+        id=f.account_id,
+        name=f.name,
+        signed_on=f.signed_on,
+        motion=f.motion,
+        segment=f.segment,
+        target_on=f.target_on,
+        go_live_on=f.go_live_on,
+        first_value_on=f.first_value_on,
+        go_live_baseline_on=go_live_milestones[0].baseline_due_on if go_live_milestones else None,
+        slip_days=slip_days,
+        slip_counts=slip_counts,
+        seam_gaps=tuple(seam_gaps(implementation, csm, as_of)),
+        renewal=f.renewal,
+        ces=f.ces,
+        csat=f.csat,
+        owners=frozenset(a.person.casefold() for a in f.assignments if a.role in OWNER_ROLES),
+    )
 
 
 # -- the metrics ---------------------------------------------------------------------
@@ -381,16 +334,3 @@ def compute_metrics(accounts: Sequence[AccountFacts], as_of: date) -> MetricsRep
     for key in ("on_target", "late"):
         rows.append(MetricRow(f"renewal_rate_by_ttv.{key}", renewal[key], renew_n[key], "rate"))
     return MetricsReport(as_of=as_of, accounts_in_scope=len(accounts), metrics=metrics, rows=tuple(rows))
-
-
-def metrics_report(
-    *,
-    segment: Optional[str] = None,
-    since: Optional[date] = None,
-    owner: Optional[str] = None,
-    store: Store,
-    today: date,
-) -> MetricsReport:
-    """`handoff report metrics`: the section 5 metrics over the accounts in scope at ``today``."""
-    scope = Scope(segment=segment, since=since, owner=owner)
-    return compute_metrics(portfolio_facts(scope=scope, store=store, today=today), today)

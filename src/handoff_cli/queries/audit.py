@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional
 
+from handoff_cli.config import Config
+from handoff_cli.domain.metrics import CAUSES, AccountFacts, Scope
 from handoff_cli.errors import BadInput
-from handoff_cli.services.metrics import CAUSES, AccountFacts, Scope, portfolio_facts
+from handoff_cli.queries.metrics import portfolio_facts
 from handoff_cli.store import Store
 
 DEFAULT_LAST = 10
@@ -89,10 +91,11 @@ def audit_report(
     owner: Optional[str] = None,
     store: Store,
     today: date,
+    config: Config,
 ) -> AuditReport:
     """`handoff report audit --last N` at ``today`` (the as-of date)."""
     if last < 1:
         raise BadInput(f"--last {last} must be 1 or more")
     scope = Scope(segment=segment, since=since, owner=owner)
-    rows, more = latest_go_lives(portfolio_facts(scope=scope, store=store, today=today), last)
+    rows, more = latest_go_lives(portfolio_facts(scope=scope, store=store, today=today, config=config), last)
     return AuditReport(as_of=today, go_lives=tuple(rows), more=more)

@@ -1,23 +1,25 @@
-"""The rules of PRODUCT.md section 3: one pure function per rule id.
+"""The rules of PRODUCT.md section 3: one pure function per rule id, ``facts -> findings``.
 
-Each rule takes the account's ``Facts`` and a ``RuleContext`` (the as-of date,
-the rule's row of the config file, portfolio-level values such as the lag by
-motion) and returns a list of ``Finding``. ``RULES`` registers them by id, in
-the order of the table in PRODUCT.md; that order breaks ties when sorting.
-A new rule is one function here and one row under ``[rules.<id>]`` in the config.
+Each rule takes the account's ``Facts`` and a ``RuleContext`` (the as-of date, the
+rule's row of the config, the lag by motion) and returns its findings. ``RULES``
+registers them by id, in the order of the table in PRODUCT.md; that order breaks
+ties when sorting. A new rule is one function here, one entry in ``RULES`` and one
+row under ``[rules.<id>]`` in the config defaults: every command that evaluates
+rules (report breaches, report health, status) runs ``evaluator``, on the same facts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Optional
 
-from handoff_cli.services.facts import Facts
+from handoff_cli.domain.facts import Facts, add_days, gate_missing, projected_first_value
+from handoff_cli.vocab import BREACH, OWNER_ROLES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     account: str
     rule: str
@@ -41,17 +43,23 @@ class Finding:
 
 @dataclass(frozen=True)
 class RuleContext:
+    """What a rule sees beside the account's facts: the as-of date, its config row and
+    the portfolio's activation-to-first-value lag by motion."""
+
     as_of: date
     row: Mapping[str, Any] = field(default_factory=dict)
-    # activation-to-first-value lag in days, by motion
     lag: Mapping[str, int] = field(default_factory=lambda: {"high-touch": 14, "self-serve": 3})
+
+    @property
+    def severity(self) -> str:
+        return str(self.row.get("severity", "warning"))
+
+    @property
+    def weight(self) -> int:
+        return int(self.row.get("weight", 0))
 
 
 RuleFn = Callable[[Facts, RuleContext], list[Finding]]
-
-
-_new = object.__new__
-_set = object.__setattr__
 
 
 def _finding(
@@ -64,24 +72,15 @@ def _finding(
     days: Optional[int] = None,
     weight: Optional[int] = None,
 ) -> Finding:
-    # Findings are made by the tens of thousands: the instance dict is set in one step,
-    # which skips the frozen dataclass's per-field __setattr__ (same values).
-    row = ctx.row
-    x = _new(Finding)
-    _set(
-        x,
-        "__dict__",
-        {
-            "account": f.name,
-            "rule": rule,
-            "severity": str(row.get("severity", "warning")),
-            "since": since,
-            "days": (ctx.as_of - since).days if days is None else days,
-            "detail": detail,
-            "weight": int(row.get("weight", 0)) if weight is None else weight,
-        },
+    return Finding(
+        account=f.name,
+        rule=rule,
+        severity=ctx.severity,
+        since=since,
+        days=(ctx.as_of - since).days if days is None else days,
+        detail=detail,
+        weight=ctx.weight if weight is None else weight,
     )
-    return x
 
 
 def _d(value: date) -> str:
@@ -112,15 +111,6 @@ def ttv_breach(f: Facts, ctx: RuleContext) -> list[Finding]:
     ]
 
 
-def projected_first_value(f: Facts, as_of: date, lag: int) -> date:
-    """P = max(A + lag, as-of) when activation A is recorded; otherwise
-    max(latest current due date of open milestones, as-of) + lag."""
-    if f.activation_on is not None:
-        return max(f.activation_on + timedelta(days=lag), as_of)
-    open_due = [m.due_on for m in f.milestones if m.is_open]
-    return max([*open_due, as_of]) + timedelta(days=lag)
-
-
 def ttv_at_risk(f: Facts, ctx: RuleContext) -> list[Finding]:
     """No first value, not breached, and the projection P lands after T; days = P - T."""
     t = f.target_on
@@ -149,7 +139,7 @@ def ttv_at_risk(f: Facts, ctx: RuleContext) -> list[Finding]:
 
 
 def _owner_assignments(f: Facts) -> list:
-    return [a for a in f.assignments if a.role in ("implementation", "csm")]
+    return [a for a in f.assignments if a.role in OWNER_ROLES]
 
 
 def ownerless(f: Facts, ctx: RuleContext) -> list[Finding]:
@@ -297,19 +287,14 @@ def milestone_overdue(f: Facts, ctx: RuleContext) -> list[Finding]:
     return out
 
 
-def _gate_passed_by(f: Facts, on: date) -> bool:
-    gate = f.gate_on
-    return gate is not None and gate <= on
-
-
 def config_gate_handover(f: Facts, ctx: RuleContext) -> list[Finding]:
     """The latest handover happened before the value gate passed (judged on the facts dated on or before it)."""
     h = f.handover
-    if h is None or _gate_passed_by(f, h.handed_on):
+    if h is None:
         return []
-    missing = [
-        k for k, v in (("go-live", f.go_live_on), ("workflow-live", f.workflow_live_on)) if v is None or v > h.handed_on
-    ]
+    missing = gate_missing(f.motion, f.go_live_on, f.workflow_live_on, h.handed_on)
+    if not missing:
+        return []
     return [
         _finding(
             f,
@@ -339,28 +324,37 @@ def cold_handover(f: Facts, ctx: RuleContext) -> list[Finding]:
 
 
 def scope_creep(f: Facts, ctx: RuleContext) -> list[Finding]:
-    """Before go-live, the projected go-live is after the go-live milestone's baseline due date,
-    and scope is a cause: a `scope` slip, or a milestone added after the first milestone was done."""
+    """Before go-live, the projected go-live P (the latest current due date of the go-live
+    milestone and of open milestones) is after the go-live milestone's baseline B, and scope
+    is a cause of it: P is later than it would be with every `scope` slip undone and every
+    milestone added after the first milestone was done left out (a scope pull-in is no cause)."""
     if f.go_live_on is not None:
         return []
-    go = sorted((m for m in f.milestones if m.kind == "go-live"), key=lambda m: m.id)
+    go = f.go_live_milestones
     if not go:
         return []
     baseline = go[0].baseline_due_on
-    projected = max([m.due_on for m in go] + [m.due_on for m in f.milestones if m.is_open])
+    counted = [m for m in f.milestones if m.kind == "go-live" or m.is_open]
+    projected = max(m.due_on for m in counted)
     if not projected > baseline:
         return []
-    causes: list[tuple[date, str]] = [
-        (s.recorded_on, f"{s.title!r} slipped for scope on {_d(s.recorded_on)}") for s in f.slips if s.cause == "scope"
-    ]
     done = [m.done_on for m in f.milestones if m.done_on is not None]
-    if done:
-        first_done = min(done)
-        causes += [
-            (m.added_on, f"{m.title!r} was added on {_d(m.added_on)}") for m in f.milestones if m.added_on > first_done
-        ]
-    if not causes:
+    first_done = min(done) if done else None
+    added = [m for m in f.milestones if first_done is not None and m.added_on > first_done]
+    scope_days: dict[int, int] = {}
+    for s in f.slips:
+        if s.cause == "scope":
+            scope_days[s.milestone_id] = scope_days.get(s.milestone_id, 0) + s.days
+    left = [m for m in counted if first_done is None or m.added_on <= first_done]
+    without = max((add_days(m.due_on, -scope_days.get(m.id, 0)) for m in left), default=baseline)
+    if not projected > without:
         return []
+    causes: list[tuple[date, str]] = [
+        (s.recorded_on, f"{s.title!r} slipped for scope on {_d(s.recorded_on)}")
+        for s in f.slips
+        if s.cause == "scope" and s.days > 0
+    ]
+    causes += [(m.added_on, f"{m.title!r} was added on {_d(m.added_on)}") for m in added]
     causes.sort(key=lambda c: c[0])
     since, first = causes[0]
     n = (projected - baseline).days
@@ -397,42 +391,29 @@ def champion_only(f: Facts, ctx: RuleContext) -> list[Finding]:
     ]
 
 
-# Facts a rule cannot fire without (bits of Rule.needs). A shortcut for portfolios of
-# a hundred thousand accounts: the evaluator skips a rule whose needs an account
-# lacks; the rule itself still checks everything.
-NEEDS_NO_FIRST_VALUE = 1
-NEEDS_FIRST_VALUE = 2
-NEEDS_MILESTONES = 4
-NEEDS_ASSIGNMENTS = 8
-NEEDS_HANDOVER = 16
-NEEDS_USAGE = 32
-NEEDS_GRADUATED = 64
-
-
 @dataclass(frozen=True)
 class Rule:
     id: str
     fn: RuleFn
     # self-serve accounts have no implementation workstream, seam or success plan call
     high_touch_only: bool = False
-    needs: int = 0  # NEEDS_* bits: the rule never fires without these facts
 
 
 # In the order of the PRODUCT.md table: the order findings sort in.
 RULES: tuple[Rule, ...] = (
-    Rule("ttv-breach", ttv_breach, needs=NEEDS_NO_FIRST_VALUE),
-    Rule("ttv-at-risk", ttv_at_risk, needs=NEEDS_NO_FIRST_VALUE),
+    Rule("ttv-breach", ttv_breach),
+    Rule("ttv-at-risk", ttv_at_risk),
     Rule("ownerless", ownerless, high_touch_only=True),
-    Rule("stalled", stalled, needs=NEEDS_NO_FIRST_VALUE),
-    Rule("premature-close", premature_close, needs=NEEDS_GRADUATED | NEEDS_NO_FIRST_VALUE),
+    Rule("stalled", stalled),
+    Rule("premature-close", premature_close),
     Rule("no-success-plan", no_success_plan, high_touch_only=True),
     Rule("no-exec-sponsor", no_exec_sponsor, high_touch_only=True),
-    Rule("sponsor-change", sponsor_change, needs=NEEDS_ASSIGNMENTS),
-    Rule("milestone-overdue", milestone_overdue, needs=NEEDS_MILESTONES),
-    Rule("config-gate-handover", config_gate_handover, high_touch_only=True, needs=NEEDS_HANDOVER),
-    Rule("cold-handover", cold_handover, high_touch_only=True, needs=NEEDS_HANDOVER),
-    Rule("scope-creep", scope_creep, needs=NEEDS_MILESTONES),
-    Rule("champion-only", champion_only, needs=NEEDS_FIRST_VALUE | NEEDS_USAGE),
+    Rule("sponsor-change", sponsor_change),
+    Rule("milestone-overdue", milestone_overdue),
+    Rule("config-gate-handover", config_gate_handover, high_touch_only=True),
+    Rule("cold-handover", cold_handover, high_touch_only=True),
+    Rule("scope-creep", scope_creep),
+    Rule("champion-only", champion_only),
 )
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
 RULE_ORDER: dict[str, int] = {rid: i for i, rid in enumerate(RULE_IDS)}
@@ -440,70 +421,43 @@ RULE_ORDER: dict[str, int] = {rid: i for i, rid in enumerate(RULE_IDS)}
 AFTER_GRADUATION = ("premature-close",)
 
 
-def evaluator(*, as_of: date, config: Mapping[str, Any], lag: Mapping[str, int]) -> Callable[[Facts], list[Finding]]:
-    """``evaluate`` for many accounts: the enabled rules and their contexts are worked out
-    once, and each account runs only the rules that apply to it: those of its motion
-    (graduated accounts: only the rules that still apply after graduation) whose
-    needed facts it has."""
-    rows = config.get("rules", {})
-    enabled = []
-    for rule in RULES:
-        row = rows.get(rule.id, {})
-        if row.get("enabled", True) is False:
-            continue
-        enabled.append((rule, (rule.needs, rule.fn, RuleContext(as_of=as_of, row=row, lag=lag))))
-    high_touch = tuple(x for _, x in enabled)
-    self_serve = tuple(x for rule, x in enabled if not rule.high_touch_only)
-    graduated = {
-        motion: tuple(
-            x
-            for rule, x in enabled
-            if rule.id in AFTER_GRADUATION and not (rule.high_touch_only and motion == "self-serve")
+def evaluator(
+    *, as_of: date, rules: Mapping[str, Mapping[str, Any]], lag: Mapping[str, int]
+) -> Callable[[Facts], list[Finding]]:
+    """``facts -> findings`` for many accounts: the enabled rules (``rules`` is the config's
+    rule rows) and their contexts are worked out once. Archived and churned accounts raise
+    no findings, graduated ones only the rules that still apply after graduation, and
+    self-serve ones no high-touch rule. An account's findings come in rule order."""
+    enabled = [
+        (rule, RuleContext(as_of=as_of, row=rules.get(rule.id, {}), lag=lag))
+        for rule in RULES
+        if rules.get(rule.id, {}).get("enabled", True) is not False
+    ]
+    by_case = {
+        (self_serve, graduated): tuple(
+            (rule.fn, ctx)
+            for rule, ctx in enabled
+            if not (self_serve and rule.high_touch_only) and (not graduated or rule.id in AFTER_GRADUATION)
         )
-        for motion in ("high-touch", "self-serve")
+        for self_serve in (False, True)
+        for graduated in (False, True)
     }
 
     def run(f: Facts) -> list[Finding]:
-        if f.archived_on is not None or f.churned_on is not None or f.signed_on > as_of:
+        if f.inactive or f.signed_on > as_of:
             return []
-        ss = f.motion == "self-serve"
-        if f.graduated_on is not None:
-            rules = graduated["self-serve" if ss else "high-touch"]
-            has = NEEDS_GRADUATED
-        else:
-            rules = self_serve if ss else high_touch
-            has = 0
-        has |= NEEDS_NO_FIRST_VALUE if f.first_value_on is None else NEEDS_FIRST_VALUE
-        if f.milestones:
-            has |= NEEDS_MILESTONES
-        if f.assignments:
-            has |= NEEDS_ASSIGNMENTS
-        if f.handover is not None:
-            has |= NEEDS_HANDOVER
-        if f.latest_usage is not None:
-            has |= NEEDS_USAGE
-        missing = ~has
         out: list[Finding] = []
-        for needs, fn, ctx in rules:
-            if needs & missing:
-                continue
-            found = fn(f, ctx)
-            if found:
-                out += found
+        for fn, ctx in by_case[f.self_serve, f.graduated_on is not None]:
+            out += fn(f, ctx)
         return out
 
     return run
 
 
-def evaluate(f: Facts, *, as_of: date, config: Mapping[str, Any], lag: Mapping[str, int]) -> list[Finding]:
-    """Every finding of one account at the as-of date, in rule order."""
-    return evaluator(as_of=as_of, config=config, lag=lag)(f)
-
-
 def sort_key(finding: Finding) -> tuple:
     """Breaches first, then by account (ignoring case), then in the order of the rules table."""
     return (
-        0 if finding.severity == "breach" else 1,
+        0 if finding.severity == BREACH else 1,
         finding.account.casefold(),
         finding.account,
         RULE_ORDER.get(finding.rule, len(RULE_ORDER)),
@@ -512,4 +466,10 @@ def sort_key(finding: Finding) -> tuple:
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=sort_key)  # stable: milestone-overdue keeps its due-date order
+    """In the order of PRODUCT.md §3 (stable: milestone-overdue keeps its due-date order)."""
+    return sorted(findings, key=sort_key)
+
+
+def evaluate(f: Facts, *, as_of: date, rules: Mapping[str, Mapping[str, Any]], lag: Mapping[str, int]) -> list[Finding]:
+    """Every finding of one account at the as-of date, in rule order."""
+    return evaluator(as_of=as_of, rules=rules, lag=lag)(f)

@@ -10,13 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from handoff_cli.config import Config
 from handoff_cli.models import Account, Assignment, Event, Handover, Milestone, Slip, SuccessPlan
+from handoff_cli.queries.reports import Scope, account_brief, breaches_report, health_report, timeline
 from handoff_cli.render import dumps, envelope
-from handoff_cli.services.reports import Scope, account_brief, breaches_report, health_report, timeline
 from handoff_cli.store import Store, resolve_url
 
 D = date
 AS_OF = D(2026, 6, 1)
+CONFIG = Config.defaults()
 
 
 @pytest.fixture
@@ -81,18 +83,18 @@ def base_portfolio(store):
 
 
 def breaches_json(store, as_of=AS_OF) -> str:
-    report = breaches_report(store=store, today=as_of)
+    report = breaches_report(store=store, today=as_of, config=CONFIG)
     return dumps(envelope(as_of, findings=[f.as_dict() for f in report.findings]))
 
 
 def health_json(store, as_of=AS_OF) -> str:
-    report = health_report(store=store, today=as_of, scope=Scope(include_all=True))
+    report = health_report(store=store, today=as_of, config=CONFIG, scope=Scope(include_all=True))
     return dumps(envelope(as_of, accounts=[a.as_dict() for a in report.accounts]))
 
 
 def test_base_portfolio_findings(store):
     base_portfolio(store)
-    got = [(f.account, f.rule, f.days) for f in breaches_report(store=store, today=AS_OF).findings]
+    got = [(f.account, f.rule, f.days) for f in breaches_report(store=store, today=AS_OF, config=CONFIG).findings]
     # Acme: T = 04-01, 61 days breached; sponsor released 05-20: 12 days ago -> no-exec-sponsor and
     #   sponsor-change (12 <= 30); go-live projected 06-20 > baseline 03-01 with a scope slip on 02-01:
     #   scope-creep 06-01 - 02-01 = 28 + 31 + 30 + 31 = 120 days; the go-live milestone is not overdue (due 06-20).
@@ -119,7 +121,10 @@ def test_base_portfolio_findings(store):
 
 def test_scope_owner_and_since(store):
     base_portfolio(store)
-    names = lambda scope: [a.account for a in health_report(store=store, today=AS_OF, scope=scope).accounts]  # noqa: E731
+
+    def names(scope):
+        return [a.account for a in health_report(store=store, today=AS_OF, config=CONFIG, scope=scope).accounts]  # noqa: E731
+
     assert names(Scope(owner="IVY")) == ["Acme"]  # Ivy left Cord on 05-01
     assert names(Scope(owner="Cara")) == ["Cord"]
     assert names(Scope(since=D(2026, 2, 1))) == ["Cord", "Bolt"]  # Cord 100-25-15-10-10-5 = 35, Bolt 90
@@ -135,17 +140,17 @@ def test_lag_is_portfolio_wide_in_the_brief(store):
             Event(account_id=x, kind="go-live", occurred_on=D(2026, 2, 1)),
             Event(account_id=x, kind="first-value", occurred_on=D(2026, 2, 1) + timedelta(days=days)),
         )
-    brief = account_brief("cord", store=store, today=AS_OF)
+    brief = account_brief("cord", store=store, today=AS_OF, config=CONFIG)
     # Cord: P = max(04-20 + 30 = 05-20, 06-01) = 06-01
     assert (brief.lag_days, brief.projected_first_value_on) == (30, AS_OF)
     # on 04-25: P = 05-20 <= T 06-29: not at risk; lag 30
-    early = account_brief("cord", store=store, today=D(2026, 4, 25))
+    early = account_brief("cord", store=store, today=D(2026, 4, 25), config=CONFIG)
     assert (early.lag_days, early.projected_first_value_on) == (30, D(2026, 5, 20))
 
 
 def test_timeline_is_in_date_order(store):
     base_portfolio(store)
-    tl = timeline("Cord", store=store, today=AS_OF)
+    tl = timeline("Cord", store=store, today=AS_OF, config=CONFIG)
     assert [(e.on, e.fact) for e in tl.entries] == [
         (D(2026, 3, 1), "signed"),
         (D(2026, 3, 1), "assignment-start"),

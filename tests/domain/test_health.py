@@ -7,10 +7,9 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handoff_cli.config import DEFAULTS
-from handoff_cli.services.facts import Facts, PlanFact
-from handoff_cli.services.health import band, health, score, stage
-from handoff_cli.services.rules import Finding
+from handoff_cli.domain.facts import Facts, PlanFact
+from handoff_cli.domain.health import band, health, score, stage
+from handoff_cli.domain.rules import Finding
 
 D = date
 
@@ -31,28 +30,60 @@ def test_score_floors_at_zero():
 
 
 def test_band_boundaries():
-    bands = DEFAULTS["bands"]
     # exactly 75 is green, 74 yellow, exactly 50 yellow, 49 red
-    assert [band(s, bands) for s in (100, 75, 74, 50, 49, 0)] == ["green", "green", "yellow", "yellow", "red", "red"]
+    assert [band(s) for s in (100, 75, 74, 50, 49, 0)] == ["green", "green", "yellow", "yellow", "red", "red"]
+
+
+def acct(**kw) -> Facts:
+    base = dict(account_id=1, name="Acme", motion="high-touch", signed_on=D(2026, 1, 1), ttv_target_days=90)
+    return Facts(**{**base, "as_of": D(2026, 6, 1), **kw})
 
 
 def test_band_of_a_score_through_findings():
     # 100 - 25 = 75 -> green; 100 - 50 = 50 -> yellow; 100 - 51 = 49 -> red
-    assert health([finding(25)], DEFAULTS).band == "green"
-    assert health([finding(40), finding(10)], DEFAULTS).band == "yellow"
-    assert health([finding(40), finding(10), finding(1)], DEFAULTS).band == "red"
+    assert health(acct(), [finding(25)]).band == "green"
+    assert health(acct(), [finding(40), finding(10)]).band == "yellow"
+    assert health(acct(), [finding(40), finding(10), finding(1)]).band == "red"
 
 
 def test_bands_come_from_the_config():
-    cfg = {**DEFAULTS, "bands": {"green": 90, "yellow": 80}}
-    assert health([finding(15)], cfg).band == "yellow"  # 85
-    assert health([finding(5)], cfg).band == "green"  # 95
+    assert health(acct(), [finding(15)], green=90, yellow=80).band == "yellow"  # 85
+    assert health(acct(), [finding(5)], green=90, yellow=80).band == "green"  # 95
 
 
-def test_deductions_read_term_by_term():
-    h = health([finding(40, "ttv-breach"), finding(5, "cold-handover")], DEFAULTS)
-    assert (h.score, h.band) == (55, "yellow")
-    assert [(d.rule, d.weight) for d in h.deductions] == [("ttv-breach", 40), ("cold-handover", 5)]
+def test_a_breach_caps_the_band_at_yellow():
+    breach = Finding("Acme", "stalled", "breach", D(2026, 1, 1), 0, "why", 5)
+    # 100 - 5 = 95 would be green, but a breach is at best yellow
+    assert (health(acct(), [breach]).score, health(acct(), [breach]).band) == (95, "yellow")
+    # a breach with weight 0 too; and the cap never raises a red band
+    assert health(acct(), [Finding("Acme", "stalled", "breach", D(2026, 1, 1), 0, "why", 0)]).band == "yellow"
+    assert health(acct(), [Finding("Acme", "stalled", "breach", D(2026, 1, 1), 0, "why", 60)]).band == "red"
+    # a warning of the same weight leaves it green
+    assert health(acct(), [finding(5)]).band == "green"
+
+
+def test_archived_and_churned_accounts_have_no_score_or_band():
+    assert (health(acct(archived_on=D(2026, 5, 1)), []).score, health(acct(archived_on=D(2026, 5, 1)), []).band) == (
+        None,
+        None,
+    )
+    churned = acct(renewal="churned", renewal_on=D(2026, 5, 1))
+    assert (health(churned, []).score, health(churned, []).band) == (None, None)
+    renewed = acct(renewal="renewed", renewal_on=D(2026, 5, 1))  # a win-back: active again
+    assert (health(renewed, []).score, health(renewed, []).band) == (100, "green")
+
+
+def test_deductions_read_term_by_term_in_the_order_findings_sort():
+    warning = finding(5, "cold-handover")
+    breach = Finding("Acme", "stalled", "breach", D(2026, 1, 1), 0, "why", 25)
+    h = health(acct(), [finding(10, "no-exec-sponsor"), warning, breach])
+    assert (h.score, h.band) == (60, "yellow")
+    # breaches first, then the order of the rules table (no-exec-sponsor before cold-handover)
+    assert [(d.rule, d.weight) for d in h.deductions] == [
+        ("stalled", 25),
+        ("no-exec-sponsor", 10),
+        ("cold-handover", 5),
+    ]
 
 
 weights = st.lists(st.integers(min_value=0, max_value=60), max_size=20)

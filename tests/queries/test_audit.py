@@ -7,14 +7,16 @@ from datetime import date
 
 import pytest
 
+from handoff_cli.config import Config
 from handoff_cli.errors import BadInput
 from handoff_cli.models import Account, Assignment, Event, Milestone, Slip
-from handoff_cli.services.audit import audit_report
-from handoff_cli.services.metrics import metrics_report
+from handoff_cli.queries.audit import audit_report
+from handoff_cli.queries.metrics import metrics_report
 from handoff_cli.store import Store, resolve_url
 
 D = date.fromisoformat
 TODAY = D("2026-06-01")
+CONFIG = Config.defaults()
 
 
 @pytest.fixture
@@ -166,52 +168,61 @@ def rows(report):
 
 
 def test_the_last_go_lives_latest_first_archived_included(portfolio):
-    report = audit_report(store=portfolio, today=TODAY)
+    report = audit_report(store=portfolio, today=TODAY, config=CONFIG)
     assert rows(report) == [GAMMA, BETA, ACME]
     assert report.more == 0
 
 
 def test_last_n_says_how_many_more(portfolio):
-    report = audit_report(last=2, store=portfolio, today=TODAY)
+    report = audit_report(last=2, store=portfolio, today=TODAY, config=CONFIG)
     assert [g.account for g in report.go_lives] == ["Gamma", "Beta"]
     assert report.more == 1
 
 
 def test_as_of_a_past_date_sees_only_what_was_known(portfolio):
     # as of 04-16: Gamma not live yet; Bo's release (04-20) not happened yet: no seam gap for Beta
-    report = audit_report(store=portfolio, today=D("2026-04-16"))
+    report = audit_report(store=portfolio, today=D("2026-04-16"), config=CONFIG)
     assert rows(report) == [{**BETA, "seam_gap_days": None}, ACME]
     # as of 03-06: only the customer slip (recorded 02-20) is known, and nothing went live
-    assert rows(audit_report(store=portfolio, today=D("2026-03-06"))) == []
+    assert rows(audit_report(store=portfolio, today=D("2026-03-06"), config=CONFIG)) == []
 
 
 def test_as_of_inside_an_open_seam_gap(portfolio):
     # as of 04-23: Bo released 04-20, no CSM yet: 3 days so far
-    report = audit_report(store=portfolio, today=D("2026-04-23"))
+    report = audit_report(store=portfolio, today=D("2026-04-23"), config=CONFIG)
     assert rows(report)[0] == {**BETA, "seam_gap_days": 3}
 
 
 def test_scope_filters(portfolio):
-    assert [g.account for g in audit_report(segment="enterprise", store=portfolio, today=TODAY).go_lives] == [
+    assert [
+        g.account for g in audit_report(segment="enterprise", store=portfolio, today=TODAY, config=CONFIG).go_lives
+    ] == [
         "Gamma",
         "Acme",
     ]
-    assert [g.account for g in audit_report(owner="ann", store=portfolio, today=TODAY).go_lives] == ["Gamma", "Acme"]
-    assert [g.account for g in audit_report(owner="Cy", store=portfolio, today=TODAY).go_lives] == ["Beta"]
-    assert [g.account for g in audit_report(since=D("2026-02-01"), store=portfolio, today=TODAY).go_lives] == [
+    assert [g.account for g in audit_report(owner="ann", store=portfolio, today=TODAY, config=CONFIG).go_lives] == [
+        "Gamma",
+        "Acme",
+    ]
+    assert [g.account for g in audit_report(owner="Cy", store=portfolio, today=TODAY, config=CONFIG).go_lives] == [
+        "Beta"
+    ]
+    assert [
+        g.account for g in audit_report(since=D("2026-02-01"), store=portfolio, today=TODAY, config=CONFIG).go_lives
+    ] == [
         "Gamma",
         "Beta",
     ]
-    assert audit_report(owner="Nobody", store=portfolio, today=TODAY).go_lives == ()
+    assert audit_report(owner="Nobody", store=portfolio, today=TODAY, config=CONFIG).go_lives == ()
 
 
 def test_last_must_be_positive(portfolio):
     with pytest.raises(BadInput):
-        audit_report(last=0, store=portfolio, today=TODAY)
+        audit_report(last=0, store=portfolio, today=TODAY, config=CONFIG)
 
 
 def test_metrics_service_over_the_same_portfolio(portfolio):
-    report = metrics_report(store=portfolio, today=TODAY)
+    report = metrics_report(store=portfolio, today=TODAY, config=CONFIG)
     # in scope: Acme, Beta, Gamma, Delta, Future (signed 05-01 <= 06-01)
     assert report.accounts_in_scope == 5
     m = report.metrics
