@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import AS_OF, bench_env, handoff_command, measure, print_table  # noqa: E402
+from startup import AS_OF, bench_env, handoff_command, measure, peak_memory_kb, print_table  # noqa: E402
 
 SCAN = """
 import sqlite3, sys
@@ -311,6 +311,10 @@ def existing_counts(db: Path) -> dict[str, int] | None:
     return counts if counts.get("account") else None
 
 
+def len_accounts(db: Path) -> int:
+    return (existing_counts(db) or {}).get("account", 0)
+
+
 def pick_account(db: Path) -> str:
     """A high-touch account that went live, with the most events: the heaviest pre-call brief."""
     conn = sqlite3.connect(str(db))
@@ -327,6 +331,20 @@ def pick_account(db: Path) -> str:
     return row[0]
 
 
+def make_store(handoff: list[str], env: dict[str, str], db: Path, accounts: int, events: int, shape: str) -> None:
+    """`handoff init`, then the generator in a child process (this one stays small)."""
+    if db.exists():
+        sys.exit(f"{db} exists but holds no accounts: give a new path or an existing portfolio")
+    for cmd in (
+        [*handoff, "init"],
+        [sys.executable, __file__, "--generate-only", "--db", str(db)]
+        + ["--accounts", str(accounts), "--events", str(events), "--shape", shape],
+    ):
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"`{' '.join(cmd)}` failed with exit {proc.returncode}:\n{proc.stderr[-2000:]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--accounts", type=int, default=100_000, help="accounts to generate (default 100,000)")
@@ -338,6 +356,14 @@ def main() -> None:
         "--status-runs", type=int, default=10, help="timed runs of `status` and `python -c pass` (default 10)"
     )
     ap.add_argument("--shape", choices=SHAPES, default="standard", help="portfolio shape (default standard)")
+    ap.add_argument(
+        "--memory-accounts",
+        type=int,
+        default=None,
+        help="also generate a store of this many accounts (events scaled alike, same shape) and compare the peak"
+        " memory of report breaches on both (bar: the large one at most 2x the small one; default: a tenth of"
+        " --accounts; 0 skips it)",
+    )
     ap.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -355,28 +381,8 @@ def main() -> None:
         if counts is not None:
             print(f"reusing the portfolio in {db}")
         else:
-            if db.exists():
-                sys.exit(f"{db} exists but holds no accounts: give a new path or an existing portfolio")
             t0 = time.perf_counter()
-            for cmd in (
-                [*handoff, "init"],
-                [
-                    sys.executable,
-                    __file__,
-                    "--generate-only",
-                    "--db",
-                    str(db),
-                    "--accounts",
-                    str(args.accounts),
-                    "--events",
-                    str(args.events),
-                    "--shape",
-                    args.shape,
-                ],
-            ):
-                proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-                if proc.returncode != 0:
-                    sys.exit(f"`{' '.join(cmd)}` failed with exit {proc.returncode}:\n{proc.stderr[-2000:]}")
+            make_store(handoff, env, db, args.accounts, args.events, args.shape)
             print(f"generated the portfolio in {time.perf_counter() - t0:.1f} s into {db}")
             counts = existing_counts(db) or {}
         print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items() if t != "alembic_version"))
@@ -397,6 +403,23 @@ def main() -> None:
         pass_ = measure("python -c pass", [sys.executable, "-c", "pass"], env, **quick)
         status = measure(f"handoff status {account!r}", [*handoff, "status", account], env, **quick)
 
+        memory = None
+        small_n = args.accounts // 10 if args.memory_accounts is None else args.memory_accounts
+        if small_n > 0:
+            small_db = db.with_name(f"{db.stem}-{small_n}-{args.shape}.db")
+            if existing_counts(small_db) is None:
+                make_store(
+                    handoff,
+                    bench_env(folder, small_db),
+                    small_db,
+                    small_n,
+                    args.events * small_n // max(1, args.accounts),
+                    args.shape,
+                )
+            small_env = bench_env(folder, small_db)
+            small_kb = peak_memory_kb([*handoff, "report", "breaches", "--format", "json"], small_env)
+            memory = (small_n, small_kb, len_accounts(db), breaches.peak_kb)
+
     print()
     ok = print_table(
         [
@@ -407,6 +430,15 @@ def main() -> None:
             (status, pass_, 25),
         ]
     )
+    if memory is not None:
+        small_n, small_kb, big_n, big_kb = memory
+        ratio = big_kb / max(1, small_kb)
+        passed = ratio <= 2.0
+        ok = ok and passed
+        print(
+            f"report breaches peak memory: {small_kb / 1024:.1f} MB at {small_n:,} accounts, {big_kb / 1024:.1f} MB at"
+            f" {big_n:,} accounts: {ratio:.2f}x (bar <=2x) {'PASS' if passed else 'FAIL'}"
+        )
     print()
     print("all bars met" if ok else "some bars NOT met")
 

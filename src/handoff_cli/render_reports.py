@@ -7,7 +7,6 @@ on a terminal without NO_COLOR.
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -120,15 +119,19 @@ class _IsoDates(dict):
 
 def emit_breaches(report, *, fmt: Any, limit: Optional[int]) -> None:
     if render.fmt_name(fmt) == "json":
-        # Tens of thousands of small dicts, none in a cycle: no collector passes over them.
-        was = gc.isenabled()
-        gc.disable()
-        try:
-            iso = _IsoDates()
+        iso = _IsoDates()
+        if render.is_terminal():
             emit_json(render.envelope(report.as_of, findings=[_finding_json(f, iso) for f in report.findings]))
-        finally:
-            if was:
-                gc.enable()
+            return
+        # Off a terminal, one compact line written a finding at a time (the same bytes as
+        # json.dumps of the whole document), so a report of a hundred thousand findings
+        # never holds them all as dicts and text at once.
+        head = json.dumps(render.envelope(report.as_of, findings=[]), default=_plain)
+        write = sys.stdout.write
+        write(head[:-2])  # up to and including the opening bracket of the findings
+        for i, f in enumerate(report.findings):
+            write((", " if i else "") + json.dumps(_finding_json(f, iso), ensure_ascii=False))
+        write("]}\n")
         return
     rows = [{**f.as_dict(), "_style": f.severity} for f in report.findings]
     _emit(
