@@ -17,7 +17,7 @@ the as-of date:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional
@@ -236,6 +236,30 @@ def projected_first_value(f: Facts, as_of: date, lag: int) -> date:
         return max(add_days(f.activation_on, lag), as_of)
     open_due = [m.due_on for m in f.milestones if m.is_open]
     return add_days(max([*open_due, as_of]), lag)
+
+
+# -- adoption by usage ----------------------------------------------------------
+
+
+def adoption_on(readings: Sequence[tuple[date, float]], *, threshold: float, weeks: int) -> Optional[date]:
+    """When usage readings reached adoption: the first run of ``weeks`` consecutive ISO
+    weeks whose latest reading is at or above ``threshold``; the date of the reading that
+    completed the run (the latest reading of the run's last week). ``readings`` are
+    (date, active users) in date order (same day: in the order they were entered)."""
+    run, last_good, week, latest = 0, None, None, None  # latest: (date, value) of `week` so far
+    for on, value in [*readings, (None, None)]:  # a sentinel closes the last week
+        w = None if on is None else (on.toordinal() - 1) // 7  # 0001-01-01 is a Monday
+        if week is not None and w != week and latest is not None:
+            if latest[1] >= threshold:
+                run = run + 1 if last_good == week - 1 else 1
+                last_good = week
+                if run >= weeks:
+                    return latest[0]
+            else:
+                run, last_good = 0, None
+        if on is not None:
+            week, latest = w, (on, value)
+    return None
 
 
 # -- the lag of ttv-at-risk ----------------------------------------------------

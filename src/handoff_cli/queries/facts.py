@@ -7,8 +7,8 @@ the memory a report holds stays the size of one chunk however large the portfoli
 
 Every query reads the tables by their plain names (``account``, ``event``,
 ``milestone``, ...) and sees only facts dated on or before ``:as_of``. The SQL text
-is the same on SQLite and PostgreSQL except two small per-dialect expressions
-(the ISO week index and a day difference). This module never imports SQLAlchemy or
+is the same on SQLite and PostgreSQL except one small per-dialect expression (a day
+difference). This module never imports SQLAlchemy or
 SQLModel: it runs on a ``store.Reader``.
 """
 
@@ -26,6 +26,7 @@ from handoff_cli.domain.facts import (
     MilestoneFact,
     PlanFact,
     SlipFact,
+    adoption_on,
 )
 from handoff_cli.store import Reader, to_date
 from handoff_cli.vocab import EVENT_OF_MILESTONE
@@ -123,51 +124,17 @@ WHERE e.kind IN ('ces', 'handoff-csat') AND e.occurred_on <= :as_of AND e.value 
 GROUP BY e.account_id, e.kind
 """
 
-# The latest usage reading (latest date; ties: the highest id) of accounts with first
-# value (only they can raise champion-only or reach adoption): one seek per account.
-LATEST_USAGE_SQL = """
-SELECT f.account_id, u.occurred_on, u.value
-FROM (
-  SELECT e.account_id,
-         (SELECT x.id FROM event x
-           WHERE x.kind = 'usage' AND x.account_id = e.account_id AND x.occurred_on <= :as_of
-           ORDER BY x.occurred_on DESC, x.id DESC LIMIT 1) AS uid
-  FROM event e
-  WHERE e.kind = 'first-value' AND e.occurred_on <= :as_of AND e.account_id BETWEEN :lo AND :hi
-  GROUP BY e.account_id
-) f JOIN event u ON u.id = f.uid
-"""
-
-# ISO weeks start on Monday; 0001-01-01 is a Monday, so the week index is
-# (ordinal - 1) // 7 where ordinal is date.toordinal().
-WEEK_EXPR = {
-    "sqlite": "(CAST(julianday(e.occurred_on) - 1721425.5 AS INTEGER) / 7)",  # julianday('0001-01-01')
-    "postgresql": "((e.occurred_on - DATE '0001-01-01') / 7)",
-}
-
-# Adoption by usage: the first run of `weeks` consecutive ISO weeks whose latest
-# reading (latest date, ties: the highest id) is at or above the threshold; the date
-# is that of the reading that completed the run. Read only for accounts with first
-# value and no `adopted` event (the event settles adoption on its own). One pass in
-# date order marks the latest reading of each week (the next reading falls in a later
-# week); among those at or above the threshold, a week ends a run when the reading
-# `weeks - 1` places earlier lies exactly `weeks - 1` weeks before.
-ADOPTION_SQL = """
-WITH u AS (
-  SELECT e.account_id, e.occurred_on, e.value, {week} AS wk,
-         LEAD({week}) OVER (PARTITION BY e.account_id ORDER BY e.occurred_on, e.id) AS next_wk
-  FROM event e
-  WHERE e.kind = 'usage' AND e.occurred_on <= :as_of AND e.account_id BETWEEN :lo AND :hi AND e.account_id IN (
-    SELECT f.account_id FROM event f
-     WHERE f.kind = 'first-value' AND f.occurred_on <= :as_of AND f.account_id BETWEEN :lo AND :hi
-       AND NOT EXISTS (SELECT 1 FROM event g WHERE g.kind = 'adopted' AND g.account_id = f.account_id
-                       AND g.occurred_on <= :as_of))
-), good AS (
-  SELECT account_id, occurred_on, wk - LAG(wk, :span) OVER (PARTITION BY account_id ORDER BY wk) AS spread
-  FROM u
-  WHERE (next_wk IS NULL OR next_wk <> wk) AND value >= :threshold
-)
-SELECT account_id, MIN(occurred_on) FROM good WHERE spread = :span GROUP BY account_id
+# The usage readings of the accounts with first value (only they can raise champion-only
+# or reach the adoption stage), in date order (same day: entry order): the latest is the
+# account's latest reading, and adoption by usage is worked out from them
+# (domain.facts.adoption_on). A join from the first-value accounts, so each account's
+# readings are one index range, already in order.
+USAGE_SQL = """
+SELECT e.account_id, e.occurred_on, e.value
+FROM (SELECT DISTINCT f.account_id FROM event f
+       WHERE f.kind = 'first-value' AND f.occurred_on <= :as_of AND f.account_id BETWEEN :lo AND :hi) fv
+JOIN event e ON e.kind = 'usage' AND e.account_id = fv.account_id AND e.occurred_on <= :as_of
+ORDER BY e.account_id, e.occurred_on, e.id
 """
 
 ASSIGNMENTS_SQL = """
@@ -284,13 +251,17 @@ def _read_chunk(r: Reader, *, as_of: date, config: Config, lo: int, hi: int, day
     for aid, kind, total, count in r.all(SCORES_SQL, p):
         if (d := get(aid)) is not None:
             d["ces" if kind == "ces" else "csat"] = (float(total), int(count))
-    for aid, on, value in r.all(LATEST_USAGE_SQL, p):
+    readings: dict[int, list[tuple[date, float]]] = {}
+    for aid, on, value in r.all(USAGE_SQL, p):
+        if value is not None:  # a usage reading always has one; a raw row might not
+            readings.setdefault(aid, []).append((day(on), float(value)))
+    for aid, rows in readings.items():
         if (d := get(aid)) is not None:
-            d["latest_usage"], d["latest_usage_on"] = float(value), day(on)
-    adoption = {"threshold": config.adoption_threshold, "span": max(0, config.adoption_weeks - 1)}
-    for aid, on in r.all(ADOPTION_SQL.format(week=WEEK_EXPR[r.dialect]), {**p, **adoption}):
-        if (d := get(aid)) is not None:
-            d["usage_adopted_on"] = day(on)
+            d["latest_usage_on"], d["latest_usage"] = rows[-1]
+            if d.get("adopted_on") is None:  # an `adopted` event settles adoption on its own
+                d["usage_adopted_on"] = adoption_on(
+                    rows, threshold=config.adoption_threshold, weeks=config.adoption_weeks
+                )
 
     assignments: dict[int, list[AssignmentFact]] = {}
     for aid, sid, role, person, start, end in r.all(ASSIGNMENTS_SQL, p):
