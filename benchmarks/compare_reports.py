@@ -43,6 +43,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reports import SHAPES  # noqa: E402
@@ -84,11 +85,12 @@ def commands(accounts: dict[str, str]) -> dict[str, list[str]]:
 def run_all(folder: Path, out: Path) -> None:
     handoff = handoff_command()
     manifest = json.loads((folder / "manifest.json").read_text())
+    dates = manifest.pop("as_of_dates", AS_OF_DATES)
     for shape in SHAPES:
         db = folder / f"{shape}.db"
         env = bench_env(folder, db)
         env.pop("HANDOFF_TODAY", None)
-        for as_of in AS_OF_DATES:
+        for as_of in dates:
             target = out / shape / as_of
             target.mkdir(parents=True, exist_ok=True)
             for name, args in commands(manifest[shape]).items():
@@ -96,10 +98,10 @@ def run_all(folder: Path, out: Path) -> None:
                 (target / name).write_bytes(proc.stdout + f"\n# exit {proc.returncode}\n".encode() + proc.stderr)
 
 
-def save(folder: Path, n_accounts: int, n_events: int) -> None:
+def save(folder: Path, n_accounts: int, n_events: int, dates: tuple[str, ...] = AS_OF_DATES) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     handoff = handoff_command()
-    manifest: dict[str, dict[str, str]] = {}
+    manifest: dict[str, Any] = {"as_of_dates": list(dates)}
     for shape in SHAPES:
         db = folder / f"{shape}.db"
         if db.exists():
@@ -258,9 +260,10 @@ def main() -> None:
     ap.add_argument("dir", type=Path)
     ap.add_argument("--accounts", type=int, default=3000)
     ap.add_argument("--events", type=int, default=40000)
+    ap.add_argument("--dates", default=",".join(AS_OF_DATES), help="as-of dates, comma-separated (save only)")
     args = ap.parse_args()
     if args.mode == "save":
-        save(args.dir.resolve(), args.accounts, args.events)
+        save(args.dir.resolve(), args.accounts, args.events, tuple(args.dates.split(",")))
     else:
         sys.exit(check(args.dir.resolve()))
 

@@ -92,3 +92,19 @@ def test_reports_generates_a_portfolio_and_prints_every_figure(tmp_path):
     again = run("reports.py", *quick, "--db", str(db))
     assert f"reusing the portfolio in {db}" in again
     assert "generated the portfolio" not in again
+
+
+def test_compare_reports_saves_every_output_and_finds_no_difference_on_the_same_code(tmp_path):
+    folder = tmp_path / "compare"
+    out = run("compare_reports.py", "save", str(folder), "--accounts", "60", "--events", "600", "--dates", "2026-06-01")
+    saved = sorted(p.relative_to(folder / "before").as_posix() for p in (folder / "before").rglob("*.*"))
+    # two shapes x one as-of date x (5 reports + a status per picked account)
+    assert {p.split("/")[0] for p in saved} == {"standard", "product-led"}
+    assert {p.split("/")[1] for p in saved} == {"2026-06-01"}
+    assert "standard/2026-06-01/breaches.json" in saved and "product-led/2026-06-01/metrics.json" in saved
+    assert f"saved the outputs of {len(saved)} runs" in out
+    again = run("compare_reports.py", "check", str(folder))
+    assert (
+        again.strip().splitlines()[-1]
+        == f"{len(saved)} outputs byte for byte the same, 0 differ, 0 unexpected differences"
+    )

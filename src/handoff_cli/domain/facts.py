@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Optional
 
 from handoff_cli.vocab import GATE_KINDS, OWNER_ROLES, SELF_SERVE
@@ -32,7 +32,10 @@ _MIN_DAY, _MAX_DAY = date.min.toordinal(), date.max.toordinal()
 
 def add_days(day: date, days: int) -> date:
     """``day + days``, clamped to the calendar's ends instead of overflowing."""
-    return date.fromordinal(min(max(day.toordinal() + days, _MIN_DAY), _MAX_DAY))
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.fromordinal(min(max(day.toordinal() + days, _MIN_DAY), _MAX_DAY))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +109,11 @@ class HandoverFact:
 def gate_on(motion: str, go_live_on: Optional[date], workflow_live_on: Optional[date]) -> Optional[date]:
     """When the value gate passed: go-live and workflow-live both recorded (self-serve:
     workflow-live alone); None while it has not. The one definition of the gate."""
-    dates = {"go-live": go_live_on, "workflow-live": workflow_live_on}
-    needed = [dates[k] for k in GATE_KINDS.get(motion, GATE_KINDS["high-touch"])]
-    if any(d is None for d in needed):
+    if motion == SELF_SERVE:  # GATE_KINDS: workflow-live alone
+        return workflow_live_on
+    if go_live_on is None or workflow_live_on is None:  # GATE_KINDS: go-live and workflow-live
         return None
-    return max(d for d in needed if d is not None)
+    return max(go_live_on, workflow_live_on)
 
 
 def gate_missing(motion: str, go_live_on: Optional[date], workflow_live_on: Optional[date], on: date) -> list[str]:

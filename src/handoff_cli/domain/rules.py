@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, Optional
 
 from handoff_cli.domain.facts import Facts, add_days, gate_missing, projected_first_value
-from handoff_cli.vocab import BREACH, OWNER_ROLES
+from handoff_cli.vocab import BREACH, OWNER_ROLES, SELF_SERVE
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,8 +447,10 @@ def evaluator(
         if f.inactive or f.signed_on > as_of:
             return []
         out: list[Finding] = []
-        for fn, ctx in by_case[f.self_serve, f.graduated_on is not None]:
-            out += fn(f, ctx)
+        for fn, ctx in by_case[f.motion == SELF_SERVE, f.graduated_on is not None]:
+            found = fn(f, ctx)
+            if found:
+                out += found
         return out
 
     return run

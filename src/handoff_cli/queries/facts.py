@@ -221,6 +221,7 @@ def iter_facts(
 def _read_chunk(r: Reader, *, as_of: date, config: Config, lo: int, hi: int, day: Any) -> list[Facts]:
     p = {"as_of": as_of, "lo": lo, "hi": hi}
     fields: dict[int, dict[str, Any]] = {}
+    targets = dict(config.ttv_target_days)
     for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(ACCOUNTS_SQL, p):
         archived = day(archived)
         fields[aid] = {
@@ -230,7 +231,7 @@ def _read_chunk(r: Reader, *, as_of: date, config: Config, lo: int, hi: int, day
             "signed_on": day(signed),
             "motion": motion,
             "segment": segment,
-            "ttv_target_days": int(target) if target is not None else config.target_days(motion),
+            "ttv_target_days": int(target) if target is not None else targets.get(motion, 90),
             "arr": arr,
             "archived_on": archived if archived is not None and archived <= as_of else None,
             "as_of": as_of,
@@ -252,12 +253,17 @@ def _read_chunk(r: Reader, *, as_of: date, config: Config, lo: int, hi: int, day
         if (d := get(aid)) is not None:
             d["ces" if kind == "ces" else "csat"] = (float(total), int(count))
     readings: dict[int, list[tuple[date, float]]] = {}
+    account, rows_of = None, None  # rows come by account: one list per account, no lookup per row
     for aid, on, value in r.all(USAGE_SQL, p):
-        if value is not None:  # a usage reading always has one; a raw row might not
-            readings.setdefault(aid, []).append((day(on), float(value)))
+        if aid != account:
+            account, rows_of = aid, readings.setdefault(aid, [])
+        if value is not None and rows_of is not None:  # a usage reading always has one; a raw row might not
+            rows_of.append((day(on), value))
     for aid, rows in readings.items():
         if (d := get(aid)) is not None:
-            d["latest_usage_on"], d["latest_usage"] = rows[-1]
+            if not rows:
+                continue
+            d["latest_usage_on"], d["latest_usage"] = rows[-1][0], float(rows[-1][1])
             if d.get("adopted_on") is None:  # an `adopted` event settles adoption on its own
                 d["usage_adopted_on"] = adoption_on(
                     rows, threshold=config.adoption_threshold, weeks=config.adoption_weeks

@@ -16,7 +16,7 @@ from typing import Any, Optional
 from handoff_cli.config import Config
 from handoff_cli.domain.facts import Facts, lag_by_motion, projected_first_value
 from handoff_cli.domain.health import Health, health, stage
-from handoff_cli.domain.rules import Finding, evaluator
+from handoff_cli.domain.rules import Finding, evaluator, sort_findings
 from handoff_cli.queries.facts import iter_facts, read_lag_samples
 from handoff_cli.services.lookup import lookup_account
 from handoff_cli.store import Reader, Store, to_date
@@ -58,14 +58,23 @@ class Assessed:
         return self.health.findings
 
 
-def assess(r: Reader, *, as_of: date, config: Config, scope: Optional[Scope] = None) -> Iterator[Assessed]:
-    """Facts, findings, health and stage of every account in scope at ``as_of``, streamed.
-    The lag of ttv-at-risk is read first, over the whole portfolio."""
+def findings_of(
+    r: Reader, *, as_of: date, config: Config, scope: Optional[Scope] = None
+) -> Iterator[tuple[Facts, list[Finding]]]:
+    """Every account in scope at ``as_of`` with its findings in the order they sort,
+    streamed. The lag of ttv-at-risk is read first, over the whole portfolio."""
     lag = lag_by_motion(read_lag_samples(r, as_of=as_of), config.rule("ttv-at-risk"))
     run = evaluator(as_of=as_of, rules=config.rules, lag=lag)
     for f in iter_facts(r, as_of=as_of, config=config):
         if scope is None or scope.admits(f):
-            yield Assessed(f, health(f, run(f), green=config.green, yellow=config.yellow), stage(f))
+            found = run(f)
+            yield f, sort_findings(found) if len(found) > 1 else found
+
+
+def assess(r: Reader, *, as_of: date, config: Config, scope: Optional[Scope] = None) -> Iterator[Assessed]:
+    """Facts, findings, health and stage of every account in scope at ``as_of``, streamed."""
+    for f, found in findings_of(r, as_of=as_of, config=config, scope=scope):
+        yield Assessed(f, health(f, found, green=config.green, yellow=config.yellow), stage(f))
 
 
 # -- report breaches ---------------------------------------------------------
@@ -84,11 +93,11 @@ class BreachesReport:
 def breaches_report(*, scope: Scope = Scope(), store: Store, today: date, config: Config) -> BreachesReport:
     """The findings of the accounts in scope, in the order findings sort: breaches first,
     then by account (ignoring case), then in the order of the rules table."""
-    per_account: list[tuple[str, str, tuple[Finding, ...]]] = []
+    per_account: list[tuple[str, str, list[Finding]]] = []
     with store.reader() as r:
-        for a in assess(r, as_of=today, config=config, scope=scope):
-            if a.findings:
-                per_account.append((a.facts.name.casefold(), a.facts.name, a.findings))
+        for f, found in findings_of(r, as_of=today, config=config, scope=scope):
+            if found:
+                per_account.append((f.name.casefold(), f.name, found))
     # Names are unique and each account's findings are sorted already, so sorting the
     # accounts and taking every breach before every warning is the order of sort_findings.
     per_account.sort(key=lambda row: (row[0], row[1]))
