@@ -22,7 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "adoption": {"threshold": 3, "weeks": 4},
     "bands": {"green": 75, "yellow": 50},
     # One row per rule: severity, weight, thresholds. A new rule is one function
-    # in services/rules.py and one row here.
+    # in domain/rules.py (registered in RULES) and one row here.
     "rules": {
         "ttv-breach": {"severity": "breach", "weight": 40},
         "ttv-at-risk": {

@@ -103,8 +103,6 @@ def test_log_event_appends_with_value_and_note(store):
 def test_logging_go_live_completes_every_open_go_live_milestone_only(store):
     add_milestone("Acme", "Go-live EU", due_on=date(2026, 5, 20), kind="go-live", on=TODAY, store=store, today=TODAY)
     add_milestone("Acme", "Go-live US", due_on=date(2026, 5, 10), kind="go-live", on=TODAY, store=store, today=TODAY)
-    add_milestone("Acme", "Old go-live", due_on=date(2026, 4, 1), kind="go-live", on=TODAY, store=store, today=TODAY)
-    complete_milestone("Acme", "Old go-live", on=date(2026, 4, 2), store=store, today=TODAY)
     add_milestone("Acme", "UAT", due_on=date(2026, 5, 1), kind="uat", on=TODAY, store=store, today=TODAY)
     add_milestone(
         "Acme", "First workflow", due_on=date(2026, 5, 1), kind="first-workflow", on=TODAY, store=store, today=TODAY
@@ -112,20 +110,38 @@ def test_logging_go_live_completes_every_open_go_live_milestone_only(store):
 
     logged = log_event("Acme", "go-live", on=date(2026, 5, 15), store=store, today=TODAY)
 
-    # the open ones, in due order; the done one keeps its date
+    # the open ones, in due order; milestones of other kinds stay open
     assert logged.completed_milestones == ("Go-live US", "Go-live EU")
     _, ms = list_milestones("Acme", store=store, today=TODAY)
     done = {m.title: m.done_on for m in ms}
     assert done == {
-        "Old go-live": date(2026, 4, 2),
         "UAT": None,
         "First workflow": None,
         "Go-live US": date(2026, 5, 15),
         "Go-live EU": date(2026, 5, 15),
     }
-    # one fact: logging the event adds exactly one go-live event (the old milestone's was earlier)
+    # one fact: logging the event adds exactly one go-live event
     _, events = list_events("Acme", kind="go-live", store=store, today=TODAY)
-    assert [e.occurred_on for e in events] == [date(2026, 4, 2), date(2026, 5, 15)]
+    assert [e.occurred_on for e in events] == [date(2026, 5, 15)]
+
+
+def test_completing_one_go_live_milestone_completes_the_other_open_ones(store):
+    add_milestone("Acme", "Go-live EU", due_on=date(2026, 5, 20), kind="go-live", on=TODAY, store=store, today=TODAY)
+    add_milestone("Acme", "Go-live US", due_on=date(2026, 5, 10), kind="go-live", on=TODAY, store=store, today=TODAY)
+    add_milestone("Acme", "UAT", due_on=date(2026, 5, 1), kind="uat", on=TODAY, store=store, today=TODAY)
+
+    change = complete_milestone("Acme", "Go-live EU", on=date(2026, 4, 2), store=store, today=TODAY)
+
+    # whichever way the fact is recorded, every open milestone of the kind completes on its date
+    assert change.completed_milestones == ("Go-live US",)
+    _, ms = list_milestones("Acme", store=store, today=TODAY)
+    assert {m.title: m.done_on for m in ms} == {
+        "UAT": None,
+        "Go-live US": date(2026, 4, 2),
+        "Go-live EU": date(2026, 4, 2),
+    }
+    _, events = list_events("Acme", kind="go-live", store=store, today=TODAY)
+    assert [e.occurred_on for e in events] == [date(2026, 4, 2)]
 
 
 def test_logging_workflow_live_completes_the_first_workflow_milestone(store):

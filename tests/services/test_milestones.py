@@ -110,13 +110,14 @@ def test_done_of_a_go_live_or_first_workflow_milestone_records_the_event(store, 
     assert list_events("Acme", store=store, today=TODAY)[1] == [expected]
 
 
-def test_done_does_not_duplicate_an_event_on_the_same_date(store):
+def test_a_go_live_milestone_added_after_the_go_live_is_added_done_without_a_second_event(store):
     from handoff_cli.services.events import log_event
 
     log_event("Acme", "go-live", on=date(2026, 5, 20), store=store, today=TODAY)
-    _add(store, "Go-live", date(2026, 7, 1), kind="go-live", on=date(2026, 5, 25))
-    change = complete_milestone("Acme", "Go-live", on=date(2026, 5, 20), store=store, today=TODAY)
-    assert change.event is None
+    change = _add(store, "Go-live", date(2026, 7, 1), kind="go-live", on=date(2026, 5, 25))
+    # one fact: the milestone is the go-live recorded on 05-20, and says so
+    assert change.milestone.done_on == date(2026, 5, 20)
+    assert change.notes == ("milestone 'Go-live' of Acme added done on 2026-05-20: the go-live was recorded then",)
     assert [e.occurred_on for e in list_events("Acme", store=store, today=TODAY)[1]] == [date(2026, 5, 20)]
 
 

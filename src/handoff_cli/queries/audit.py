@@ -6,7 +6,7 @@ actual go-live (delta = actual - baseline, negative when early), slip days by
 cause over all the account's milestones, the seam gap of the account's first
 release of the implementation role (null while nobody released it), and TTV
 days (null without a first value). Latest go-live first; same day: by account.
-Same scope and as-of rules as `report metrics` (services/metrics.py).
+Same scope and as-of rules as `report metrics` (queries/metrics.py).
 """
 
 from __future__ import annotations
