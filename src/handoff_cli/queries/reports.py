@@ -20,8 +20,8 @@ from handoff_cli.domain.rules import Finding, evaluator, sort_findings
 from handoff_cli.queries.facts import iter_facts, read_lag_samples
 from handoff_cli.services.lookup import lookup_account
 from handoff_cli.store import Reader, Store, to_date
-from handoff_cli.vocab import BREACH, OWNER_ROLES, ROLES
 from handoff_cli.text import quoted
+from handoff_cli.vocab import BREACH, OWNER_ROLES, ROLES
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,9 @@ def done_by_recorded_fact(session: Session, account_id: int, account_name: str, 
         return None
     m.done_on = fact_on
     what = MILESTONE_EVENT_KIND_NAME.get(m.kind, m.kind)
-    return f"milestone {quoted(m.title)} of {account_name} added done on {fact_on.isoformat()}: {what} was recorded then"
+    return (
+        f"milestone {quoted(m.title)} of {account_name} added done on {fact_on.isoformat()}: {what} was recorded then"
+    )
 
 
 MILESTONE_EVENT_KIND_NAME = {"go-live": "the go-live", "first-workflow": "the workflow-live"}
