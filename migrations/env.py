@@ -13,6 +13,13 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
+def _journal_triggers(connection) -> None:
+    """The journal's triggers follow the tables as every upgrade leaves them (journal.py)."""
+    from handoff_cli.journal import install_triggers
+
+    install_triggers(connection)
+
+
 def _configure(connection) -> None:
     context.configure(
         connection=connection,
@@ -40,6 +47,7 @@ def run_migrations_online() -> None:
         _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
+            _journal_triggers(connection)
         return
     from handoff_cli.store import make_engine, resolve_url
 
@@ -53,6 +61,7 @@ def run_migrations_online() -> None:
         _configure(conn)
         with context.begin_transaction():
             context.run_migrations()
+            _journal_triggers(conn)
 
 
 if context.is_offline_mode():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, MetaData, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, MetaData, text
 from sqlmodel import Field, SQLModel
 
 from handoff_cli.vocab import EVENT_KINDS, MILESTONE_KINDS, MOTIONS, ROLES, SIDES, SLIP_CAUSES  # noqa: F401 (the tables' vocabulary)
@@ -26,7 +26,24 @@ SQLModel.metadata.naming_convention = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The instant a row is recorded: that of the write in progress (the one clock, see
+    journal.recorded_instant), else the real one."""
+    from handoff_cli.journal import current_instant
+
+    return current_instant() or datetime.now(UTC)
+
+
+# The unique names hold among rows not voided (a voided row keeps its data).
+_LIVE = text("voided_at IS NULL")
+
+
+def _live_unique(name: str, *cols: str) -> Index:
+    return Index(name, *cols, unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE)
+
+
+def _voided_index(table: str) -> Index:
+    where = text("voided_at IS NOT NULL")
+    return Index(f"ix_{table}_voided", "voided_at", sqlite_where=where, postgresql_where=where)
 
 
 def _fk(target: str) -> Column:
@@ -38,13 +55,16 @@ class Account(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("motion IN ('high-touch', 'self-serve')", name="motion"),
         CheckConstraint("ttv_target_days IS NULL OR ttv_target_days >= 0", name="ttv_target"),
+        _live_unique("uq_account_name_key", "name_key"),
+        _live_unique("uq_account_external_id", "external_id"),
+        _voided_index("account"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     # lower-cased name: keeps names unique case-insensitively on every backend
-    name_key: str = Field(max_length=200, unique=True)
-    external_id: Optional[str] = Field(default=None, max_length=200, unique=True)
+    name_key: str = Field(max_length=200)
+    external_id: Optional[str] = Field(default=None, max_length=200)
     signed_on: date
     motion: str = Field(default="high-touch", max_length=20)
     segment: Optional[str] = Field(default=None, max_length=200)
@@ -53,6 +73,9 @@ class Account(SQLModel, table=True):
     arr: Optional[float] = None
     archived_on: Optional[date] = None
     created_at: datetime = Field(default_factory=utcnow)
+    # a voided row is kept with its data, and left out of reports and listings
+    voided_at: Optional[datetime] = None
+    void_reason: Optional[str] = None
 
 
 class Assignment(SQLModel, table=True):
@@ -60,6 +83,7 @@ class Assignment(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("role IN ('implementation', 'csm', 'sponsor', 'champion')", name="role"),
         Index("ix_assignment_account_role", "account_id", "role", "start_on"),
+        _voided_index("assignment"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -70,13 +94,17 @@ class Assignment(SQLModel, table=True):
     # NULL while current
     end_on: Optional[date] = None
     created_at: datetime = Field(default_factory=utcnow)
+    # a voided row is kept with its data, and left out of reports and listings
+    voided_at: Optional[datetime] = None
+    void_reason: Optional[str] = None
 
 
 class Milestone(SQLModel, table=True):
     __tablename__ = "milestone"
     __table_args__ = (
-        UniqueConstraint("account_id", "title_key", name="uq_milestone_account_title"),
+        _live_unique("uq_milestone_account_title", "account_id", "title_key"),
         CheckConstraint("side IN ('vendor', 'customer')", name="side"),
+        _voided_index("milestone"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -92,11 +120,17 @@ class Milestone(SQLModel, table=True):
     # the date it was added (--on), for scope-creep
     added_on: date
     created_at: datetime = Field(default_factory=utcnow)
+    # a voided row is kept with its data, and left out of reports and listings
+    voided_at: Optional[datetime] = None
+    void_reason: Optional[str] = None
 
 
 class Slip(SQLModel, table=True):
     __tablename__ = "slip"
-    __table_args__ = (CheckConstraint("cause IN ('customer', 'internal', 'scope')", name="cause"),)
+    __table_args__ = (
+        CheckConstraint("cause IN ('customer', 'internal', 'scope')", name="cause"),
+        _voided_index("slip"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     milestone_id: int = Field(sa_column=_fk("milestone.id"))
@@ -107,11 +141,17 @@ class Slip(SQLModel, table=True):
     cause: str = Field(max_length=20)
     note: Optional[str] = None
     created_at: datetime = Field(default_factory=utcnow)
+    # a voided row is kept with its data, and left out of reports and listings
+    voided_at: Optional[datetime] = None
+    void_reason: Optional[str] = None
 
 
 class SuccessPlan(SQLModel, table=True):
     __tablename__ = "success_plan"
-    __table_args__ = (UniqueConstraint("account_id", "version", name="uq_success_plan_account_version"),)
+    __table_args__ = (
+        _live_unique("uq_success_plan_account_version", "account_id", "version"),
+        _voided_index("success_plan"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     account_id: int = Field(sa_column=_fk("account.id"))
@@ -120,15 +160,22 @@ class SuccessPlan(SQLModel, table=True):
     sponsor: Optional[str] = Field(default=None, max_length=200)
     agreed_on: date
     created_at: datetime = Field(default_factory=utcnow)
+    # a voided row is kept with its data, and left out of reports and listings
+    voided_at: Optional[datetime] = None
+    void_reason: Optional[str] = None
 
 
 class PlanCriterion(SQLModel, table=True):
     __tablename__ = "plan_criterion"
+    __table_args__ = (_voided_index("plan_criterion"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     plan_id: int = Field(sa_column=_fk("success_plan.id"))
     position: int
     text: str
+    created_at: datetime = Field(default_factory=utcnow)
+    voided_at: Optional[datetime] = None
+    void_reason: Optional[str] = None
 
 
 class Event(SQLModel, table=True):
@@ -139,6 +186,7 @@ class Event(SQLModel, table=True):
         Index("ix_event_account_kind_on", "account_id", "kind", "occurred_on"),
         # the reports: rare kinds are a seek, usage readings are read from the index alone, in date order
         Index("ix_event_kind_account_on", "kind", "account_id", "occurred_on", "id", "value"),
+        _voided_index("event"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -148,10 +196,14 @@ class Event(SQLModel, table=True):
     value: Optional[float] = None
     note: Optional[str] = None
     created_at: datetime = Field(default_factory=utcnow)
+    # a voided row is kept with its data, and left out of reports and listings
+    voided_at: Optional[datetime] = None
+    void_reason: Optional[str] = None
 
 
 class Handover(SQLModel, table=True):
     __tablename__ = "handover"
+    __table_args__ = (_voided_index("handover"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     account_id: int = Field(sa_column=_fk("account.id"))
@@ -165,6 +217,49 @@ class Handover(SQLModel, table=True):
     customised: Optional[str] = None
     open_issues: Optional[str] = None
     created_at: datetime = Field(default_factory=utcnow)
+    # a voided row is kept with its data, and left out of reports and listings
+    voided_at: Optional[datetime] = None
+    void_reason: Optional[str] = None
+
+
+class JournalEntry(SQLModel, table=True):
+    """One write command: when it was recorded, the command as typed (see journal.py)."""
+
+    __tablename__ = "journal_entry"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    recorded_at: datetime
+    command: str
+    undoes_id: Optional[int] = Field(default=None, foreign_key="journal_entry.id")
+    undone_by_id: Optional[int] = Field(default=None, foreign_key="journal_entry.id")
+
+
+class JournalChange(SQLModel, table=True):
+    """A range of rows an entry created (op insert), or one row it changed with its previous values."""
+
+    __tablename__ = "journal_change"
+    __table_args__ = (
+        CheckConstraint("op IN ('insert', 'update')", name="op"),
+        Index("ix_journal_change_table_row", "table_name", "row_id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    # NULL while the write that makes it is in progress
+    entry_id: Optional[int] = Field(default=None, foreign_key="journal_entry.id", index=True)
+    table_name: str = Field(max_length=40)
+    op: str = Field(max_length=10)
+    row_id: int
+    last_id: int
+    # the row's previous values, JSON (op update)
+    before: Optional[str] = None
+
+
+class JournalCapture(SQLModel, table=True):
+    """Holds one row while a write command runs: the triggers record changes only then."""
+
+    __tablename__ = "journal_capture"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
 
 
 metadata: MetaData = SQLModel.metadata

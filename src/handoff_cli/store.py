@@ -16,9 +16,9 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -176,6 +176,12 @@ class Store:
         self.url = url
         self._engine: Engine | None = None
         self._ready = False
+        # set by the CLI edge: the command as typed, the one clock's instant for a write, and
+        # --known-at for reads (see journal.py)
+        self.command: str | None = None
+        self.clock: Callable[[], datetime] | None = None
+        self.known_at: datetime | None = None
+        self._reader_cache: dict[str, Any] = {}
 
     # -- where -------------------------------------------------------------
     @property
@@ -378,16 +384,19 @@ class Store:
             self._engine = None
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, journal: bool = True) -> Iterator[Session]:
         """One write transaction. Commits whole, or rolls back and re-raises.
 
         Writers queue one at a time on both backends: SQLite by BEGIN IMMEDIATE, PostgreSQL by a
         transaction-level advisory lock taken first. Waiting longer than the busy timeout, a
         deadlock or a serialization failure is StoreBusy (exit 75: try again); a uniqueness
-        rule broken by a write is Conflict (exit 2)."""
+        rule broken by a write is Conflict (exit 2). The write is journaled as one entry, in
+        its own transaction (journal.py); ORM reads in it leave voided rows out."""
         from sqlalchemy import exc as sa_exc
         from sqlalchemy import text
         from sqlmodel import Session
+
+        from handoff_cli.journal import live_rows_only, recording
 
         engine = self.engine
         try:
@@ -397,7 +406,10 @@ class Store:
                         if not self.is_sqlite:
                             session.execute(text(f"SET LOCAL lock_timeout = '{max(1, int(busy_timeout() * 1000))}ms'"))
                             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-                        yield session
+                        live_rows_only(session)
+                        session.info["journal_off"] = not journal
+                        with recording(session, command=self.command, clock=self.clock):
+                            yield session
         except sa_exc.OperationalError as exc:
             if is_locked_error(exc):
                 raise StoreBusy(f"store {self.display()} is locked by another process writing; try again") from None
@@ -410,14 +422,19 @@ class Store:
             raise
 
     @contextmanager
-    def reader(self) -> Iterator[Reader]:
-        """A consistent read-only snapshot for reports."""
+    def reader(self, *, every_row: bool = False) -> Iterator[Reader]:
+        """A consistent read-only snapshot for reports. It sees the store as reports should:
+        voided rows left out, and with `known_at` set, as it stood then (journal.py);
+        `every_row` (export, `event list --all`) sees every row as stored."""
         self.ensure_ready()
         if self.is_sqlite:
             conn = self._sqlite_connect()
             try:
                 conn.execute("BEGIN")
-                yield SqliteReader(conn, self)
+                reader = SqliteReader(conn, self)
+                reader.cache = self._reader_cache
+                reader.visible(None if every_row else self.known_at, every_row)
+                yield reader
             except sqlite3.OperationalError as exc:
                 if is_locked_error(exc):
                     raise StoreBusy(f"store {self.display()} is locked by another process writing; try again") from None
@@ -431,7 +448,10 @@ class Store:
             with self._pg_errors(), self.engine.connect() as conn:
                 conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
                 with conn.begin():
-                    yield CoreReader(conn, text)
+                    core = CoreReader(conn, text)
+                    core.cache = self._reader_cache
+                    core.visible(None if every_row else self.known_at, every_row)
+                    yield core
 
 
 @contextmanager
@@ -482,9 +502,20 @@ def _byte_order_collation(collation: str | None) -> bool:
 
 class Reader:
     dialect: str
+    visibility: Any = None
+    # what the reader learnt about the store's tables, kept on the store handle
+    cache: dict[str, Any] | None = None
 
     def all(self, sql: str, params: dict[str, Any] | None = None) -> Sequence[Sequence[Any]]:  # pragma: no cover
         raise NotImplementedError
+
+    def visible(self, known_at: datetime | None, every_row: bool) -> None:
+        """From now on, every query sees the visible rows only (see journal.shadow_sql)."""
+        if every_row:
+            return
+        from handoff_cli.journal import plan_visibility
+
+        self.visibility = plan_visibility(self.all, self.dialect, known_at, self.cache)
 
     def one(self, sql: str, params: dict[str, Any] | None = None) -> Sequence[Any] | None:
         rows = self.all(sql, params)
@@ -501,6 +532,10 @@ class SqliteReader(Reader):
     def all(self, sql, params=None):
         # DATE columns are ISO text in SQLite: bind dates the same way
         bound = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in (params or {}).items()}
+        if self.visibility is not None:
+            from handoff_cli.journal import shadow_sql
+
+            sql = shadow_sql(self.visibility, sql)
         return self.conn.execute(sql, bound).fetchall()
 
 
@@ -515,6 +550,10 @@ class CoreReader(Reader):
         self._text = text
 
     def all(self, sql, params=None):
+        if self.visibility is not None:
+            from handoff_cli.journal import shadow_sql
+
+            sql = shadow_sql(self.visibility, sql)
         return [tuple(_like_sqlite(v) for v in r) for r in self.conn.execute(self._text(sql), params or {}).all()]
 
 

@@ -49,23 +49,26 @@ def test_list_is_ordered_and_filterable(handoff, acme):
     handoff.ok("event", "log", "Acme", "ces", "--on", "2026-05-02", "--value", "5.5")
     handoff.ok("event", "log", "Acme", "usage", "--on", "2026-05-09", "--value", "3")
     handoff.ok("event", "log", "Acme", "handoff-csat", "--on=-1w", "--value", "4")
+    # each with its id, the one `event void` takes
     assert handoff.json("event", "list", "acme") == {
         **BASE,
         "account": "Acme",
         "events": [
-            event("ces", "2026-05-02", 5.5),
-            event("note", "2026-05-09", None, "kickoff held"),
-            event("usage", "2026-05-09", 3),
+            {"id": 2, **event("ces", "2026-05-02", 5.5)},
+            {"id": 1, **event("note", "2026-05-09", None, "kickoff held")},
+            {"id": 3, **event("usage", "2026-05-09", 3)},
             # 2026-06-01 - 1 week
-            event("handoff-csat", "2026-05-25", 4),
+            {"id": 4, **event("handoff-csat", "2026-05-25", 4)},
         ],
     }
-    assert handoff.json("event", "list", "Acme", "--kind", "usage")["events"] == [event("usage", "2026-05-09", 3)]
+    assert handoff.json("event", "list", "Acme", "--kind", "usage")["events"] == [
+        {"id": 3, **event("usage", "2026-05-09", 3)}
+    ]
     assert handoff.ok("event", "list", "Acme", "--kind", "usage").stdout == (
-        "Date        Kind   Value  Note\n2026-05-09  usage      3\n"
+        "Id  Date        Kind   Value  Note\n 3  2026-05-09  usage      3\n"
     )
     assert handoff.ok("event", "list", "Acme", "--format", "csv", "--kind", "note").stdout == (
-        "occurred_on,kind,value,note\n2026-05-09,note,,kickoff held\n"
+        "id,occurred_on,kind,value,note\n1,2026-05-09,note,,kickoff held\n"
     )
 
 
@@ -73,7 +76,7 @@ def test_csv_escapes_formula_notes(handoff, acme):
     handoff.ok("event", "log", "Acme", "note", "--on", "2026-05-09", "--note", "=HYPERLINK(1)")
     assert (
         handoff.ok("event", "list", "Acme", "--format", "csv").stdout.splitlines()[1]
-        == "2026-05-09,note,,'=HYPERLINK(1)"
+        == "1,2026-05-09,note,,'=HYPERLINK(1)"
     )
 
 
@@ -90,7 +93,7 @@ def test_go_live_event_completes_the_go_live_milestone(handoff, acme):
     ms = {m["title"]: (m["done_on"], m["status"]) for m in handoff.json("milestone", "list", "Acme")["milestones"]}
     assert ms == {"Go-live": ("2026-05-30", "done"), "UAT": (None, "open")}
     # one fact, not two: still exactly one go-live in the ledger
-    assert handoff.json("event", "list", "Acme")["events"] == [event("go-live", "2026-05-30")]
+    assert handoff.json("event", "list", "Acme")["events"] == [{"id": 1, **event("go-live", "2026-05-30")}]
     assert handoff.ok("event", "log", "Acme", "workflow-live").stderr == "logged workflow-live for Acme on 2026-06-01\n"
 
 

@@ -428,7 +428,18 @@ def test_export_restore_export_is_identical(handoff, tmp_path, monkeypatch):
     assert header == {
         "format": "handoff-export",
         "schema": SCHEMA_HEAD,
-        "tables": ["account", "assignment", "milestone", "slip", "success_plan", "plan_criterion", "event", "handover"],
+        "tables": [
+            "account",
+            "assignment",
+            "milestone",
+            "slip",
+            "success_plan",
+            "plan_criterion",
+            "event",
+            "handover",
+            "journal_entry",
+            "journal_change",
+        ],
         "version": 1,
     }
     monkeypatch.setenv("HANDOFF_DB", str(tmp_path / "fresh.db"))

@@ -64,7 +64,7 @@ def test_done_of_go_live_records_the_event(handoff, acme):
     assert events == {
         **BASE,
         "account": "Acme",
-        "events": [{"kind": "go-live", "occurred_on": "2026-05-28", "value": None, "note": None}],
+        "events": [{"id": 1, "kind": "go-live", "occurred_on": "2026-05-28", "value": None, "note": None}],
     }
 
 

@@ -41,10 +41,12 @@ def test_export_layout_is_stable(tmp_path):
     add_account("Alpha", signed_on=date(2026, 1, 1), external_id="A1", store=store, today=TODAY)
     log_event("Alpha", "usage", on=date(2026, 3, 2), value="4", note="ü", store=store, today=TODAY)
     lines = export_text(store).splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 10
     tables = [json.loads(line).get("table") for line in lines[1:]]
-    # every table in the fixed order, rows by primary key (Zeta was added first)
-    assert tables == ["account", "account", "event"]
+    # every table in the fixed order, rows by primary key (Zeta was added first); the journal
+    # last: three entries, each with the rows it created
+    assert tables == ["account", "account", "event", *["journal_entry"] * 3, *["journal_change"] * 3]
+    assert [json.loads(line)["row"]["table_name"] for line in lines[7:]] == ["account", "account", "event"]
     first = json.loads(lines[1])["row"]
     assert (first["id"], first["name"], first["signed_on"], first["arr"]) == (1, "Zeta", "2026-02-01", 12.5)
     assert first["created_at"].endswith("+00:00")
@@ -61,7 +63,7 @@ def test_write_export_creates_the_file_owner_only(tmp_path):
     out.write_text("old")
     os.chmod(out, 0o644)
     info = write_export(out, store=store, today=TODAY)
-    assert info.rows == 1 and info.tables["account"] == 1
+    assert info.rows == 3 and info.tables["account"] == 1 and info.tables["journal_entry"] == 1
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert out.read_text(encoding="utf-8") == export_text(store)
 
@@ -103,7 +105,7 @@ def test_a_bad_line_restores_nothing(tmp_path):
     f = tmp_path / "x.jsonl"
     f.write_text(text)
     dst = new_store(tmp_path)
-    with pytest.raises(BadInput, match=r"x.jsonl:3: table event has no column nope"):
+    with pytest.raises(BadInput, match=r"x.jsonl:5: table event has no column nope"):  # after the journal
         restore_store(f, store=dst, today=TODAY)
     assert export_text(dst) == export_text(new_store(tmp_path))
 

@@ -36,7 +36,9 @@ class HandoffGroup(TyperGroup):
 
         standalone = kwargs.pop("standalone_mode", True)
         argv = kwargs.get("args", args[0] if args else None)
-        dashed = _dash_value(self, list(sys.argv[1:] if argv is None else argv))
+        words = list(sys.argv[1:] if argv is None else argv)
+        _set_command_line(words)
+        dashed = _dash_value(self, words)
         try:
             if dashed:
                 typer.echo(f"handoff: {dashed}", err=True)
@@ -77,6 +79,15 @@ class HandoffGroup(TyperGroup):
                 busy = StoreBusy("the store is locked by another process writing; try again later")
                 _fail(ctx, exc, busy.exit_code, str(busy))
             _fail(ctx, exc, 1, f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+
+
+def _set_command_line(words: list[str]) -> None:
+    """The command as typed, for the journal (shell-quoted, so `handoff log` shows it runnable)."""
+    import shlex
+
+    from handoff_cli.cli import common
+
+    common.COMMAND_LINE = shlex.join(["handoff", *map(str, words)])
 
 
 def _dash_value(group, args: list[str]) -> str | None:
@@ -171,6 +182,9 @@ def _register() -> None:
 
     for module in (db, accounts, owners, plans, milestones, events, handover, status, report, io, config):
         module.register(app)
+    from handoff_cli.cli import corrections
+
+    corrections.register(app)
 
 
 _register()

@@ -15,6 +15,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from handoff_cli.store import Store
 
 
+# the command as typed (set by the root group), recorded in the journal by every write
+COMMAND_LINE: Optional[str] = None
+
+
 @dataclass
 class AppState:
     db: Optional[str] = None
@@ -58,7 +62,35 @@ def get_store(ctx: typer.Context) -> Store:
         from handoff_cli.store import Store, resolve_url
 
         st._store = Store(resolve_url(st.db))
+        st._store.command = COMMAND_LINE
+        st._store.clock = lambda: _recorded_now(ctx)
     return st._store
+
+
+def _recorded_now(ctx: typer.Context):
+    """A write's recorded instant by the one clock: the real time of day on today's date."""
+    from handoff_cli.journal import configured_zone, recorded_instant
+
+    return recorded_instant(get_today(ctx), tz=configured_zone())
+
+
+KnownAtOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--known-at",
+        metavar="TIME",
+        help="The store as it stood at this instant (ISO 8601, e.g. 2026-06-01T09:00; a date means its end).",
+    ),
+]
+
+
+def apply_known_at(ctx: typer.Context, known_at: Optional[str]) -> None:
+    """--known-at: reads of this command see the store as it stood then (journal.py)."""
+    if known_at is None:
+        return
+    from handoff_cli.journal import parse_known_at
+
+    get_store(ctx).known_at = parse_known_at(known_at, today=get_today(ctx))
 
 
 def get_today(ctx: typer.Context, as_of: Optional[str] = None) -> date:

@@ -22,6 +22,7 @@ def _columns():
     from handoff_cli.render import Col
 
     return [
+        Col("id", "Id", "right"),
         Col("occurred_on", "Date"),
         Col("kind", "Kind"),
         Col("value", "Value", "right"),
@@ -63,19 +64,25 @@ def list_(
     ctx: typer.Context,
     account: AccountArg,
     kind: Annotated[Optional[str], typer.Option("--kind", help="Only events of this kind.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Include voided events, marked (see `event void`).")] = False,
     fmt: FormatOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
-    """List an account's events, oldest first."""
-    from handoff_cli.render import emit_listing
-    from handoff_cli.services.events import list_events
+    """List an account's events, oldest first, with the ids `event void` takes."""
+    from handoff_cli.render import Col, emit_listing, fmt_name
+    from handoff_cli.services.corrections import ledger
 
     today = get_today(ctx)
-    name, events = list_events(account, kind=kind, store=get_store(ctx), today=today)
+    name, events = ledger(account, kind=kind, every=every, store=get_store(ctx), today=today)
+    columns = _columns()
+    if every and fmt_name(fmt) != "json":
+        for e in events:
+            e["status"] = f"voided: {e['void_reason']}" if e["voided"] else ""
+        columns = [*columns[:-1], Col("status", "Voided"), columns[-1]]
     emit_listing(
-        [e.as_dict() for e in events],
+        events,
         key="events",
-        columns=_columns(),
+        columns=columns,
         fmt=fmt,
         as_of=today,
         limit=limit,

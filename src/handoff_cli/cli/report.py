@@ -10,7 +10,9 @@ from handoff_cli.cli.common import (
     AllOpt,
     AsOfOpt,
     FormatOpt,
+    KnownAtOpt,
     LimitOpt,
+    apply_known_at,
     get_config,
     get_store,
     get_today,
@@ -49,6 +51,7 @@ def breaches(
     ctx: typer.Context,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
     segment: SegmentOpt = None,
     owner: OwnerOpt = None,
     since: SinceOpt = None,
@@ -61,6 +64,7 @@ def breaches(
     from handoff_cli.render_reports import emit_breaches
 
     today = get_today(ctx, as_of)
+    apply_known_at(ctx, known_at)
     report = breaches_report(
         scope=scope_of(ctx, today, segment, owner, since, all_),
         store=get_store(ctx),
@@ -76,6 +80,7 @@ def health(
     ctx: typer.Context,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
     segment: SegmentOpt = None,
     owner: OwnerOpt = None,
     since: SinceOpt = None,
@@ -88,6 +93,7 @@ def health(
     from handoff_cli.render_reports import emit_health
 
     today = get_today(ctx, as_of)
+    apply_known_at(ctx, known_at)
     report = health_report(
         scope=scope_of(ctx, today, segment, owner, since, all_),
         store=get_store(ctx),

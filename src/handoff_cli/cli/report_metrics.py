@@ -6,7 +6,17 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from handoff_cli.cli.common import AsOfOpt, FormatOpt, LimitOpt, get_config, get_store, get_today, parse_opt_date
+from handoff_cli.cli.common import (
+    AsOfOpt,
+    FormatOpt,
+    KnownAtOpt,
+    LimitOpt,
+    apply_known_at,
+    get_config,
+    get_store,
+    get_today,
+    parse_opt_date,
+)
 
 SegmentOpt = Annotated[Optional[str], typer.Option("--segment", help="Only accounts of this segment.")]
 OwnerOpt = Annotated[
@@ -134,6 +144,7 @@ def metrics(
     ctx: typer.Context,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
     segment: SegmentOpt = None,
     owner: OwnerOpt = None,
     since: SinceOpt = None,
@@ -145,6 +156,7 @@ def metrics(
     from handoff_cli.queries.metrics import metrics_report
 
     today = get_today(ctx, as_of)
+    apply_known_at(ctx, known_at)
     report = metrics_report(
         segment=segment,
         since=parse_opt_date(ctx, since, "--since", today),
@@ -164,6 +176,7 @@ def audit(
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="The same as --last.")] = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
     segment: SegmentOpt = None,
     owner: OwnerOpt = None,
     since: SinceOpt = None,
@@ -177,6 +190,7 @@ def audit(
     if last is not None and limit is not None and last != limit:
         raise BadInput(f"--last {last} and --limit {limit} disagree: give one of them")
     today = get_today(ctx, as_of)
+    apply_known_at(ctx, known_at)
     report = audit_report(
         last=last or limit or DEFAULT_LAST,
         segment=segment,

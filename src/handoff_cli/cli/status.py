@@ -6,7 +6,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from handoff_cli.cli.common import AllOpt, AsOfOpt, FormatOpt, LimitOpt, get_config, get_store, get_today
+from handoff_cli.cli.common import (
+    AllOpt,
+    AsOfOpt,
+    FormatOpt,
+    KnownAtOpt,
+    LimitOpt,
+    apply_known_at,
+    get_config,
+    get_store,
+    get_today,
+)
 from handoff_cli.cli.report import FailOpt, OwnerOpt, SegmentOpt, SinceOpt, fail_if_breached, scope_of
 
 
@@ -17,6 +27,7 @@ def status(
     ] = None,
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
     segment: SegmentOpt = None,
     owner: OwnerOpt = None,
     since: SinceOpt = None,
@@ -26,6 +37,7 @@ def status(
 ) -> None:
     """The portfolio at a glance, riskiest first; with an account, the one-screen pre-call brief."""
     today = get_today(ctx, as_of)
+    apply_known_at(ctx, known_at)
     if account is not None:
         from handoff_cli.queries.reports import account_brief
         from handoff_cli.render_reports import emit_brief
@@ -52,6 +64,7 @@ def timeline(
     account: Annotated[str, typer.Argument(help="Name or external id.")],
     fmt: FormatOpt = None,
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
     """Every dated fact of one account in date order (the table shows the latest --limit)."""
@@ -59,6 +72,7 @@ def timeline(
     from handoff_cli.render_reports import emit_timeline
 
     today = get_today(ctx, as_of)
+    apply_known_at(ctx, known_at)
     emit_timeline(
         build_timeline(account, store=get_store(ctx), today=today, config=get_config(ctx)), fmt=fmt, limit=limit
     )

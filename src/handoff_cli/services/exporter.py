@@ -24,7 +24,9 @@ from handoff_cli.store import Store
 # Schema revisions whose tables and columns are those of the head (0002 only
 # added an index), so their exports restore as they are. A revision that changes
 # columns starts a new set.
-SAME_ROWS_AS_HEAD = frozenset({"0001", "0002"})
+# 0003 added the journal and the void columns: older exports restore with no voids, each
+# plan criterion recorded when its plan was, and the restore journaled as one change.
+SAME_ROWS_AS_HEAD = frozenset({"0001", "0002", "0003"})
 
 FORMAT = "handoff-export"
 VERSION = 1
@@ -53,9 +55,10 @@ def _tables():
     """The tables to export, in the fixed order (tables added later follow, parents first)."""
     from handoff_cli.models import metadata
 
-    known = {t.name: t for t in metadata.sorted_tables}
+    # journal_capture only ever holds a row inside a write: nothing to export
+    known = {t.name: t for t in metadata.sorted_tables if t.name != "journal_capture"}
     order = [known[n] for n in TABLE_ORDER if n in known]
-    order += [t for t in metadata.sorted_tables if t.name not in TABLE_ORDER]
+    order += [t for t in metadata.sorted_tables if t.name not in TABLE_ORDER and t.name in known]
     return order
 
 
@@ -105,7 +108,7 @@ def export_lines(*, store: Store, today: date, counts: dict[str, int] | None = N
     """The export, line by line, from one consistent snapshot of the store."""
     tables = _tables()
     yield _line({"format": FORMAT, "version": VERSION, "schema": SCHEMA_HEAD, "tables": [t.name for t in tables]})
-    with store.reader() as r:
+    with store.reader(every_row=True) as r:
         for table in tables:
             cols = list(table.columns)
             convert = [(c.name, _OUT[_kind(c)]) for c in cols]
@@ -192,9 +195,17 @@ def restore_store(path: Path, *, store: Store, today: date) -> ExportInfo:
     columns_of = {name: {c.name for c in t.columns} for name, t in tables.items()}
     checker = RowChecker(tables)  # the write commands' rules, row by row (services/rowcheck.py)
     counts = {name: 0 for name in tables}
-    with store.write() as s:
+    # an export that carries its journal is restored as it was (no entry of its own, so
+    # export -> restore -> export is identical); an older one is journaled as one change
+    carries_journal = "journal_entry" in (header.get("tables") or ())
+    plan_recorded: dict[Any, Any] = {}
+    with store.write(journal=not carries_journal) as s:
         conn = s.connection()
-        busy = [n for n, t in tables.items() if conn.execute(select(func.count()).select_from(t)).scalar()]
+        busy = [
+            n
+            for n, t in tables.items()
+            if not n.startswith("journal_") and conn.execute(select(func.count()).select_from(t)).scalar()
+        ]
         if busy:
             raise BadInput(
                 f"the store {store.display()} is not empty (it has {', '.join(busy)} rows): "
@@ -221,6 +232,10 @@ def restore_store(path: Path, *, store: Store, today: date) -> ExportInfo:
                 values = checker.check(name, row)
             except BadInput as exc:  # the row's first bad value, named by the row checker
                 raise BadInput(f"{path}:{number}: {exc}") from None
+            if name == "success_plan":
+                plan_recorded[values.get("id")] = values.get("created_at")
+            elif name == "plan_criterion" and values.get("created_at") is None:
+                values["created_at"] = plan_recorded.get(values.get("plan_id"))
             if name != current:
                 flush()
                 current = name

@@ -26,12 +26,12 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
 from handoff_cli.errors import BadInput, HandoffError
-from handoff_cli.models import EVENT_KINDS, MOTIONS
+from handoff_cli.models import EVENT_KINDS, MOTIONS, utcnow
 from handoff_cli.text import fold, quoted
 
 ACCOUNT_FORMATS = ("auto", "hubspot", "salesforce", "handoff")
@@ -669,7 +669,7 @@ def _plan_accounts(rows: list[_AccountRow], existing: list[dict], rejected: list
     return changes, creates, updates
 
 
-_ACCOUNT_SQL = "SELECT id, name, external_id, signed_on, motion, segment, ttv_target_days, arr FROM account ORDER BY id"
+_ACCOUNT_SQL = "SELECT id, name, external_id, signed_on, motion, segment, ttv_target_days, arr FROM account WHERE voided_at IS NULL ORDER BY id"
 
 
 def _account_dicts(rows: Iterable[Iterable[Any]]) -> list[dict]:
@@ -795,13 +795,15 @@ def import_events(
             sqlite = conn.dialect.name == "sqlite"
             by_name: dict[str, int] = {}
             by_ext: dict[str, int] = {}
-            for acc_id, name, ext in conn.exec_driver_sql("SELECT id, name, external_id FROM account"):
+            for acc_id, name, ext in conn.exec_driver_sql(
+                "SELECT id, name, external_id FROM account WHERE voided_at IS NULL"
+            ):
                 by_name[fold(name)] = acc_id
                 if ext:
                     by_ext[ext] = acc_id
             mark = "?" if sqlite else "%s"
             sql = f"INSERT INTO event (account_id, kind, occurred_on, value, note, created_at) VALUES ({', '.join([mark] * 6)})"
-            now = datetime.now(UTC)
+            now = utcnow()  # the write's recorded instant (journal.py)
             created_at: Any = now.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else now
             date_text: dict[date, Any] = {}
             checked: dict[tuple[str, str], Any] = {}  # (kind, value text) -> validated value
@@ -870,7 +872,7 @@ def import_events(
             if write:
                 flush()
                 if firsts:
-                    done_sql = f"UPDATE milestone SET done_on = {mark} WHERE account_id = {mark} AND kind = {mark} AND done_on IS NULL"
+                    done_sql = f"UPDATE milestone SET done_on = {mark} WHERE account_id = {mark} AND kind = {mark} AND done_on IS NULL AND voided_at IS NULL"
                     for (acc_id, mk), on in firsts.items():
                         res = conn.exec_driver_sql(done_sql, (on.isoformat() if sqlite else on, acc_id, mk))
                         completed += max(res.rowcount or 0, 0)
