@@ -17,6 +17,7 @@ command opens it normally.
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import signal
 import subprocess
@@ -210,3 +211,28 @@ def test_write_killed_after_any_statement_leaves_the_store_as_before(busy_accoun
         assert integrity(db) == ("ok", []), n
         assert _rows(db) == before, n
     print(f"\n{' '.join(args[:2])}: killed after each of its {total} write statements")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [("milestone", "done", "Acme", "Go live", "--on", "2026-02-20"), ("undo",)])
+def test_journal_entry_and_its_rows_are_one_write_even_when_killed(busy_account, tmp_path, args):
+    """The journal entry is written in the write's own transaction: killed after any statement,
+    neither the rows nor the entry are there; complete, both are (PRODUCT.md section 2). `undo`
+    (here of the last setup command, `milestone add`) killed midway leaves the store as it was."""
+    base = tmp_path / "base.db"
+    shutil.copy(busy_account, base)
+    before = _rows(base)
+    total, probe = _statements(base, *args)
+    after = _rows(probe)
+    new_entries = after["journal_entry"][len(before["journal_entry"]) :]
+    assert len(new_entries) == 1 and new_entries[0][2] == shlex.join(["handoff", *args])
+    entry_id = new_entries[0][0]
+    assert [c for c in after["journal_change"] if c[1] is None] == []  # no change left without its entry
+    assert any(c[1] == entry_id for c in after["journal_change"])
+    jobs = [(n, tmp_path / f"j{n}.db") for n in range(1, total + 1)]
+    for _, db in jobs:
+        shutil.copy(base, db)
+    for (n, db), run in zip(jobs, _kill_runs(jobs, *args)):
+        assert run["signal"] == signal.SIGKILL, run
+        assert integrity(db) == ("ok", []), n
+        assert _rows(db) == before, n
