@@ -243,7 +243,7 @@ def void_event(account: str, event_id: int, *, reason: str, store: Store, today:
 
     why = _reason(reason)
     with store.write() as s:
-        acc = find_account(s, account)
+        acc: Any = find_account(s, account)
         ev = s.exec(
             select(Event).where(Event.id == event_id, Event.account_id == acc.id).execution_options(include_voided=True)
         ).first()
@@ -321,8 +321,8 @@ def edit_milestone(
     if side is not None:
         check_side(side)
     with store.write() as s:
-        acc = find_account(s, account)
-        m = _find_milestone(s, acc.id, acc.name, title)
+        acc: Any = find_account(s, account)
+        m: Any = _find_milestone(s, acc.id, acc.name, title)
         before = {"title": m.title, "kind": m.kind, "side": m.side}
         if new_title is not None and title_key(new_title) != m.title_key:
             clash = existing_title_keys(s, acc.id).get(title_key(new_title))
@@ -384,8 +384,8 @@ def reopen_milestone(account: str, title: str, *, store: Store, today: date) -> 
     from handoff_cli.services.milestones import _find_milestone
 
     with store.write() as s:
-        acc = find_account(s, account)
-        m = _find_milestone(s, acc.id, acc.name, title)
+        acc: Any = find_account(s, account)
+        m: Any = _find_milestone(s, acc.id, acc.name, title)
         if m.done_on is None:
             raise BadInput(f"milestone {m.title!r} of {acc.name} is not done: nothing to reopen")
         was = m.done_on
@@ -414,8 +414,8 @@ def remove_milestone(account: str, title: str, *, reason: Optional[str], store: 
 
     why = _reason(reason) if reason is not None else "removed"
     with store.write() as s:
-        acc = find_account(s, account)
-        m = _find_milestone(s, acc.id, acc.name, title)
+        acc: Any = find_account(s, account)
+        m: Any = _find_milestone(s, acc.id, acc.name, title)
         voided = _milestone_events_to_void(s, acc.id, m.kind, m.done_on, m.id) if m.done_on is not None else []
         for ev in voided:
             _void(ev, f"milestone {m.title!r} removed")
@@ -491,7 +491,7 @@ def _merge_back_to_back(s: Any, account_id: int, role: str, person: str) -> int:
     rows = s.exec(
         select(Assignment)
         .where(Assignment.account_id == account_id, Assignment.role == role)
-        .order_by(Assignment.start_on, Assignment.id)
+        .order_by(Assignment.start_on, Assignment.id)  # type: ignore[arg-type]
     ).all()
     merged = 0
     keep = None
@@ -521,7 +521,7 @@ def unarchive_account(ref: str, *, store: Store, today: date) -> dict[str, Any]:
     from handoff_cli.services.common import find_account
 
     with store.write() as s:
-        acc = find_account(s, ref)
+        acc: Any = find_account(s, ref)
         if acc.archived_on is None:
             raise BadInput(f"account {acc.name!r} is not archived")
         was = acc.archived_on
