@@ -266,3 +266,10 @@ def test_known_at_reads_corrected_values_as_they_were(handoff, acme):
     handoff.ok("milestone", "edit", "Acme", "Go-live", "--kind", "go-live")
     assert handoff.json("status", "Acme")["go_live_on"] == "2026-03-08"
     assert handoff.json("status", "Acme", "--known-at", moment)["go_live_on"] is None
+
+
+def test_the_journal_never_keeps_a_password_from_the_command_line(handoff, acme):
+    # a store URL's password (--db postgresql://user:PASSWORD@host/db) is masked like any URL's
+    handoff.ok("event", "log", "Acme", "note", "--note", "moved to postgresql://bob:hunter22@db.example/x")
+    (entry, *_) = log_entries(handoff)
+    assert entry["command"] == "handoff event log Acme note --note 'moved to postgresql://bob:***@db.example/x'"

@@ -82,12 +82,13 @@ class HandoffGroup(TyperGroup):
 
 
 def _set_command_line(words: list[str]) -> None:
-    """The command as typed, for the journal (shell-quoted, so `handoff log` shows it runnable)."""
+    """The command as typed, for the journal (shell-quoted, so `handoff log` shows it runnable),
+    with any password in a store URL masked."""
     import shlex
 
     from handoff_cli.cli import common
 
-    common.COMMAND_LINE = shlex.join(["handoff", *map(str, words)])
+    common.COMMAND_LINE = shlex.join(["handoff", *map(str, words)])  # masked by get_store
 
 
 def _dash_value(group, args: list[str]) -> str | None:

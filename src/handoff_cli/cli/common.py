@@ -59,10 +59,10 @@ def state(ctx: typer.Context) -> AppState:
 def get_store(ctx: typer.Context) -> Store:
     st = state(ctx)
     if st._store is None:
-        from handoff_cli.store import Store, resolve_url
+        from handoff_cli.store import Store, mask_url, resolve_url
 
         st._store = Store(resolve_url(st.db))
-        st._store.command = COMMAND_LINE
+        st._store.command = mask_url(COMMAND_LINE) if COMMAND_LINE else None
         st._store.clock = lambda: _recorded_now(ctx)
     return st._store
 
