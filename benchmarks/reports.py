@@ -264,7 +264,10 @@ def generate(db: Path, n_accounts: int, n_events: int, seed: int = 11, shape: st
             " VALUES (?,?,?,?,?,?,?)",
             plans,
         )
-        conn.executemany("INSERT INTO plan_criterion (plan_id, position, text) VALUES (?,?,?)", criteria)
+        conn.executemany(
+            "INSERT INTO plan_criterion (plan_id, position, text, created_at) VALUES (?,?,?,?)",
+            [(*c, STAMP) for c in criteria],
+        )
         conn.executemany(
             "INSERT INTO milestone (id, account_id, title, title_key, kind, side, baseline_due_on, due_on, done_on,"
             " added_on, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
