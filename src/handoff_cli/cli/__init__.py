@@ -85,10 +85,12 @@ def _set_command_line(words: list[str]) -> None:
     """The command as typed, for the journal (shell-quoted, so `handoff log` shows it runnable),
     with any password in a store URL masked."""
     import shlex
+    import unicodedata
 
     from handoff_cli.cli import common
 
-    common.COMMAND_LINE = shlex.join(["handoff", *map(str, words)])  # masked by get_store
+    # stored text is NFC like every other text (PRODUCT.md section 8); masked by get_store
+    common.COMMAND_LINE = unicodedata.normalize("NFC", shlex.join(["handoff", *map(str, words)]))
 
 
 def _dash_value(group, args: list[str]) -> str | None:
