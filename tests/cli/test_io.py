@@ -155,6 +155,94 @@ def test_dry_run_with_invalid_rows_exits_1(handoff, tmp_path, dump):
     assert dump() == before
 
 
+DUPS = "name,signed,external_id\nAcme,2026-01-02,A1\nGlobex,2026-01-03,\nacme,2026-01-04,\nInitech,2026-01-05,a1\n"
+ONCE = ": a file may name each account once"
+
+
+def dup_lines(f) -> list[str]:
+    return [
+        f"{f}:2: external id 'A1' is also on line 5 and account 'Acme' is also on line 4{ONCE}",
+        f"{f}:4: account 'acme' is also on line 2{ONCE}",
+        f"{f}:5: external id 'a1' is also on line 2{ONCE}",
+    ]
+
+
+def test_two_rows_for_one_account_reject_the_file_naming_both(handoff, tmp_path, dump):
+    handoff.ok("account", "add", "Existing", "--signed", "2026-01-01")
+    before = dump()
+    f = write(tmp_path, "dups.csv", DUPS)
+    result = handoff("import", "accounts", f)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == dup_lines(f) + [
+        "accounts from a handoff file: would create 1, update 0, leave 0 unchanged; skipped 0 rows, rejected 3; nothing written",
+        "handoff: 3 rows rejected, nothing was written: fix them, or rerun with --skip-invalid",
+    ]
+    assert dump() == before
+
+
+def test_two_rows_for_one_account_skip_invalid_writes_the_others(handoff, tmp_path):
+    f = write(tmp_path, "dups.csv", DUPS)
+    result = handoff("import", "accounts", f, "--skip-invalid")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == dup_lines(f) + [
+        "accounts from a handoff file: create 1, update 0, leave 0 unchanged; skipped 0 rows, rejected 3",
+    ]
+    assert accounts(handoff) == [acc("Globex", "2026-01-03")]
+
+
+def test_two_rows_for_one_account_dry_run_shows_them_rejected(handoff, tmp_path, dump):
+    handoff.ok("account", "add", "Existing", "--signed", "2026-01-01")
+    before = dump()
+    f = write(tmp_path, "dups.csv", DUPS)
+    result = handoff("import", "accounts", f, "--dry-run")
+    assert result.exit_code == 1
+    assert result.stdout == "create    Globex (line 3)\n"
+    assert result.stderr.splitlines() == dup_lines(f) + [
+        "accounts from a handoff file: would create 1, update 0, leave 0 unchanged; skipped 0 rows, rejected 3",
+        "handoff: 3 rows rejected: the import would write nothing; fix them, or use --skip-invalid",
+    ]
+    assert dump() == before
+
+
+def test_two_hubspot_companies_with_one_record_id_are_both_rejected(handoff, tmp_path, dump):
+    handoff.ok("account", "add", "Existing", "--signed", "2026-01-01")
+    before = dump()
+    f = write(
+        tmp_path,
+        "hs.csv",
+        "Record ID,Company name,Close Date\n101,Acme,2026-01-02\n102,Globex,2026-01-03\n101,Acme Inc,2026-01-04\n",
+    )
+    result = handoff("import", "accounts", f)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        f"{f}:2: external id '101' is also on line 4{ONCE}",
+        f"{f}:4: external id '101' is also on line 2{ONCE}",
+    ]
+    assert dump() == before
+
+
+def test_salesforce_two_accounts_of_one_name_are_rejected_but_several_deals_are_fine(handoff, tmp_path, dump):
+    handoff.ok("account", "add", "Existing", "--signed", "2026-01-01")
+    before = dump()
+    f = write(
+        tmp_path,
+        "sf.csv",
+        "AccountId,Account Name,Stage,Close Date,Amount\n"
+        "001A,Acme,Closed Won,2026-02-01,100\n"
+        "001A,Acme,Closed Won,2026-01-01,50\n"
+        "001B,Acme,Closed Won,2026-03-01,70\n",
+    )
+    result = handoff("import", "accounts", f)
+    assert result.exit_code == 1
+    # the earliest deal of 001A (line 3) stands for its account
+    assert result.stderr.splitlines()[:2] == [
+        f"{f}:3: account 'Acme' is also on line 4{ONCE}",
+        f"{f}:4: account 'Acme' is also on line 3{ONCE}",
+    ]
+    assert dump() == before
+
+
 def test_missing_required_column_is_exit_2_naming_it(handoff, tmp_path, dump):
     before = dump()
     f = write(tmp_path, "a.csv", "name,motion\nAcme,self-serve\n")

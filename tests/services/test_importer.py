@@ -154,3 +154,47 @@ def test_events_stream_from_the_file(tmp_path, monkeypatch):
     assert len(progress) == 3 and progress[-1] == (size, size)
     with store.reader() as r:
         assert r.one("SELECT COUNT(*), SUM(value) FROM event") == (25, 75.0)
+
+
+def test_two_rows_for_one_account_are_both_rejected_naming_each_other(tmp_path):
+    """Same name after NFC + case fold, or same external id (ignoring case): both rows are bad."""
+    store = Store(resolve_url(str(tmp_path / "s.db")))
+    path = csv_file(
+        tmp_path,
+        "name,signed,external_id\n"
+        "Café,2026-01-01,\n"  # line 2: NFC
+        "Other,2026-01-02,X1\n"  # line 3
+        "CAFE\u0301,2026-01-03,\n"  # line 4: NFD, upper case: the same name as line 2
+        "Third,2026-01-04,x1\n"  # line 5: the same external id as line 3
+        "Fine,2026-01-05,\n",
+    )
+    result = importer.import_accounts(path, store=store, today=date(2026, 6, 1), skip_invalid=True)
+    once = ": a file may name each account once"
+    assert result.rejected == (
+        importer.RowProblem(2, "account 'Café' is also on line 4" + once),
+        importer.RowProblem(3, "external id 'X1' is also on line 5" + once),
+        importer.RowProblem(4, "account 'CAF\u00c9' is also on line 2" + once),  # stored NFC
+        importer.RowProblem(5, "external id 'x1' is also on line 3" + once),
+    )
+    assert [(a.action, a.name, a.line) for a in result.accounts] == [("create", "Fine", 6)]
+    with store.reader() as r:
+        assert r.one("SELECT COUNT(*) FROM account") == (1,)
+
+
+def test_salesforce_deals_of_one_account_are_not_duplicates_but_two_accounts_of_one_name_are(tmp_path):
+    store = Store(resolve_url(str(tmp_path / "s.db")))
+    path = csv_file(
+        tmp_path,
+        "AccountId,Account Name,Stage,Close Date,Amount\n"
+        "001A,Acme,Closed Won,2026-02-01,100\n"
+        "001A,Acme,Closed Won,2026-01-01,50\n"  # an earlier deal of the same account: its signed date
+        "001B,ACME,Closed Won,2026-03-01,70\n"  # another Salesforce account with the same name
+        "001C,Globex,Closed Won,2026-03-01,70\n",
+    )
+    result = importer.import_accounts(path, store=store, today=date(2026, 6, 1), skip_invalid=True)
+    once = ": a file may name each account once"
+    assert result.rejected == (
+        importer.RowProblem(3, "account 'Acme' is also on line 4" + once),
+        importer.RowProblem(4, "account 'ACME' is also on line 3" + once),
+    )
+    assert [(a.action, a.name) for a in result.accounts] == [("create", "Globex")]

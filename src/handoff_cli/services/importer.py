@@ -553,6 +553,36 @@ def _read_salesforce(src, cols, dates, rejected, skipped) -> list[_AccountRow]:
     return [groups[k] for k in order]
 
 
+def _lines(lines: list[int]) -> str:
+    return f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines))}"
+
+
+def _drop_duplicates(rows: list[_AccountRow], rejected: list[RowProblem]) -> list[_AccountRow]:
+    """Two rows for the same account (same external id, or same name ignoring case) are both bad
+    rows, each naming the other's line: the file does not say which one it means."""
+    by_name: dict[str, list[int]] = {}
+    by_ext: dict[str, list[int]] = {}
+    for row in rows:
+        if row.name:
+            by_name.setdefault(fold(row.name), []).append(row.line)
+        if row.external_id:
+            by_ext.setdefault(fold(row.external_id), []).append(row.line)
+    kept = []
+    for row in rows:
+        same_name = [n for n in by_name.get(fold(row.name), []) if n != row.line] if row.name else []
+        same_ext = [n for n in by_ext.get(fold(row.external_id), []) if n != row.line] if row.external_id else []
+        if not same_name and not same_ext:
+            kept.append(row)
+            continue
+        parts = []
+        if same_ext:
+            parts.append(f"external id {quoted(row.external_id)} is also on {_lines(same_ext)}")
+        if same_name:
+            parts.append(f"account {quoted(row.name)} is also on {_lines(same_name)}")
+        rejected.append(RowProblem(row.line, " and ".join(parts) + ": a file may name each account once"))
+    return kept
+
+
 _READERS = {"handoff": _read_handoff_accounts, "hubspot": _read_hubspot, "salesforce": _read_salesforce}
 _DATE_COLUMNS = {"handoff": ("signed",), "hubspot": ("closed",), "salesforce": ("closed",)}
 
@@ -703,7 +733,7 @@ def import_accounts(
     dates = DateReader(date_format, _column_values(src, [cols[c] for c in _DATE_COLUMNS[source]]), str(src.path))
     rejected: list[RowProblem] = []
     skipped: list[RowProblem] = []
-    rows = _READERS[source](src, cols, dates, rejected, skipped)
+    rows = _drop_duplicates(_READERS[source](src, cols, dates, rejected, skipped), rejected)
     n_rows = len(rows) + len(rejected) + len(skipped)
 
     from sqlalchemy import insert, update
