@@ -131,9 +131,20 @@ def test_import_accounts_matches_an_nfd_name_to_the_nfc_account(handoff, tmp_pat
 
 
 def test_import_accounts_nfc_and_nfd_rows_of_one_name_are_one_account(handoff, tmp_path):
+    # one account twice in a file: both rows are bad (PRODUCT.md section 2), each naming the other
     f = write(tmp_path, "a.csv", f"name,signed\n{NFD},2026-01-01\n{NFC.upper()},2026-01-01\n")
-    handoff.ok("import", "accounts", f)
-    assert [r["name"] for r in handoff.json("account", "list")["accounts"]] == [NFC.upper()]
+    result = handoff("import", "accounts", f)
+    assert result.exit_code == 1
+    once = ": a file may name each account once"
+    assert result.stderr.splitlines()[:2] == [
+        f"{f}:2: account '{NFC}' is also on line 3{once}",
+        f"{f}:3: account '{NFC.upper()}' is also on line 2{once}",
+    ]
+    # a file that names it once, in NFD, updates the account stored in NFC
+    handoff.ok("account", "add", NFC.upper(), "--signed", "2026-01-01")
+    g = write(tmp_path, "b.csv", f"name,signed\n{NFD},2026-01-02\n")
+    assert "create 0, update 1" in handoff.ok("import", "accounts", g).stderr
+    assert [r["name"] for r in handoff.json("account", "list")["accounts"]] == [NFC]
 
 
 def test_import_refuses_format_characters_naming_file_line_and_field(handoff, tmp_path, dump):
