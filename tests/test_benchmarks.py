@@ -108,3 +108,13 @@ def test_compare_reports_saves_every_output_and_finds_no_difference_on_the_same_
         again.strip().splitlines()[-1]
         == f"{len(saved)} outputs byte for byte the same, 0 differ, 0 unexpected differences"
     )
+
+
+def test_batch_times_the_demo_script_both_ways():
+    out = run("batch.py", "--lines", "3", "--runs", "1")
+    rows = figures(out)
+    assert list(rows) == ["3 lines, one process each", "handoff batch of the same 3 lines"]
+    assert rows["3 lines, one process each"]["result"] == "baseline"
+    batch = rows["handoff batch of the same 3 lines"]
+    assert batch["bar"] == "<=0.1x" and batch["ratio"] and batch["result"] in ("PASS", "FAIL")
+    assert out.rstrip().endswith(("all bars met", "some bars NOT met"))

@@ -36,7 +36,7 @@ def one_line(result, code: int) -> str:
         (["account", "frobnicate"], "handoff: No such command 'frobnicate'. (see `handoff account --help`)"),
         (["account", "list", "--bogus"], "handoff: No such option: --bogus (see `handoff account list --help`)"),
         (["--bogus", "account", "list"], "handoff: No such option: --bogus (see `handoff --help`)"),
-        (["account", "show"], "handoff: Missing argument 'account'. (see `handoff account show --help`)"),
+        (["account", "show"], "handoff: Missing argument 'ACCOUNT'. (see `handoff account show --help`)"),
         (
             ["account", "show", "a", "b"],
             "handoff: Got unexpected extra argument(s) (b) (see `handoff account show --help`)",

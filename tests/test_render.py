@@ -213,7 +213,9 @@ def test_limit_does_not_cut_json_csv_markdown(fmt, off_terminal, capsys):
             ],
         }
     elif fmt == "csv":
-        assert out == "name,n,on\nAcme,12,2026-05-01\nBeta Corp,3,\nCy,1234567,2026-01-09\n"
+        assert out == (
+            "name,n,on,as_of\nAcme,12,2026-05-01,2026-06-01\nBeta Corp,3,,2026-06-01\nCy,1234567,2026-01-09,2026-06-01\n"
+        )
     else:
         assert out.splitlines()[2:] == [
             "| Acme | 12 | 2026-05-01 |",
@@ -235,7 +237,7 @@ def test_empty_listing(off_terminal, capsys):
     render.emit_listing([], key="things", columns=COLS, fmt=None, as_of=AS_OF)
     assert capsys.readouterr() == ("", "no things\n")
     render.emit_listing([], key="things", columns=COLS, fmt="csv", as_of=AS_OF)
-    assert capsys.readouterr() == ("name,n,on\n", "")
+    assert capsys.readouterr() == ("name,n,on,as_of\n", "")
     render.emit_listing([], key="things", columns=COLS, fmt="markdown", as_of=AS_OF)
     assert capsys.readouterr() == ("| Name | N | On |\n| --- | ---: | --- |\n", "")
 
@@ -246,7 +248,7 @@ def test_format_enum_is_accepted(capsys):
     assert render.fmt_name(Format.csv) == "csv"
     assert render.fmt_name(None) == "table"
     render.emit_listing(ROWS[:1], key="things", columns=COLS, fmt=Format.csv, as_of=AS_OF)
-    assert capsys.readouterr().out == "name,n,on\nAcme,12,2026-05-01\n"
+    assert capsys.readouterr().out == "name,n,on,as_of\nAcme,12,2026-05-01,2026-06-01\n"
 
 
 def test_note_goes_to_stderr(capsys):

@@ -32,13 +32,13 @@ def demo_script() -> Path:
     raise StoreError("cannot find handoff's example portfolio (demo.txt): reinstall handoff")
 
 
-def demo_lines(text: str) -> Iterator[tuple[int, list[str]]]:
+def demo_lines(text: str, what: str = "demo") -> Iterator[tuple[int, list[str]]]:
     """(line number, argv) for every command line; blank lines and # comments are skipped."""
     for number, raw in enumerate(text.splitlines(), start=1):
         try:
             args = shlex.split(raw, comments=True)
         except ValueError as exc:
-            raise OperationFailed(f"demo line {number}: cannot be parsed ({exc}): {raw.strip()}") from None
+            raise OperationFailed(f"{what} line {number}: cannot be parsed ({exc}): {raw.strip()}") from None
         if not args:
             continue
         if args[0] == "handoff":

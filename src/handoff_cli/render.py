@@ -39,6 +39,11 @@ class Col:
     key: str
     header: str
     justify: str = "left"
+    # On a terminal (PRODUCT.md section 6): the one free-text column takes the width left
+    # and is cut with an ellipsis; columns with a drop rank give way first (highest first)
+    # when the rest would not fit; every other cell (names, ids, dates, rule ids) stays whole.
+    free: bool = False
+    drop: int = 0
 
 
 def is_terminal() -> bool:
@@ -205,10 +210,55 @@ def print_renderable(renderable: Any) -> None:
     if use_color():
         con.print(renderable)
         return
+    if is_terminal():  # a terminal with NO_COLOR: plain, at the terminal's width
+        from rich.console import Console
+
+        con = Console(file=sys.stdout, highlight=False, markup=False, emoji=False, no_color=True, color_system=None)
+        con.width = terminal_width()
     with con.capture() as cap:
         con.print(renderable)
     text = "\n".join(line.rstrip() for line in cap.get().splitlines())
     sys.stdout.write(text + "\n")
+
+
+def terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+GAP = 2  # between two columns of a terminal table
+MIN_FREE = 16  # the free-text column gets at least this much, or lower-ranked columns go
+
+
+def fit_columns(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[Col], width: int
+) -> tuple[list[Col], dict[str, int]]:
+    """The columns a terminal table of `width` shows, and their widths: columns empty in
+    every row left out; every cell whole but the free-text one's, which takes the width
+    left; columns with a drop rank left out (highest first) while the others do not fit."""
+
+    def natural(c: Col) -> int:
+        cells = [safe_lines(cell(r.get(c.key))) for r in rows]  # as printed: control characters escaped
+        return max([len(c.header)] + [len(line) for text in cells for line in (text.split("\n") or [""])])
+
+    cols = [c for c in columns if any(cell(r.get(c.key)) for r in rows)] or list(columns[:1])
+    widths = {c.key: natural(c) for c in cols}
+
+    def needed(cs: list[Col]) -> int:
+        fixed = sum(widths[c.key] for c in cs if not c.free)
+        free = min(MIN_FREE, max(widths[c.key] for c in cs if c.free)) if any(c.free for c in cs) else 0
+        return fixed + free + GAP * (len(cs) - 1)
+
+    for c in sorted((c for c in cols if c.drop), key=lambda c: -c.drop):
+        if needed(cols) <= width:
+            break
+        cols.remove(c)
+    free = [c for c in cols if c.free]
+    if free:
+        left = width - sum(widths[c.key] for c in cols if not c.free) - GAP * (len(cols) - 1)
+        widths[free[0].key] = max(1, min(widths[free[0].key], left))
+    return cols, widths
 
 
 def table(
@@ -217,21 +267,34 @@ def table(
     *,
     title: str | None = None,
     styles: Mapping[str, str] | None = None,
+    width: int | None = None,
 ):
+    """A rich table of rows. On a terminal (`width` given) it fits that width, one line per
+    row (fit_columns); elsewhere every column is shown whole, at any width."""
     from rich import box
     from rich.table import Table
 
+    fancy = use_color()
     t = Table(
-        title=text(title) if use_color() and title else None,
-        box=box.SIMPLE_HEAD if use_color() else None,
+        title=text(title) if fancy and title else None,
+        box=box.SIMPLE_HEAD if fancy else None,
         show_edge=False,
         pad_edge=False,
-        header_style="bold" if use_color() else "",
+        # on a terminal: a box column separator and one space, or (plain) two spaces, between columns
+        padding=((0, 1, 0, 0) if fancy else (0, 2, 0, 0)) if width is not None else (0, 1),
+        header_style="bold" if fancy else "",
     )
-    for c in columns:
-        t.add_column(text(c.header), justify=c.justify, overflow="fold")  # type: ignore[arg-type]
+    if width is not None:
+        # plain: the last column's padding counts too
+        shown, widths = fit_columns(rows, columns, width if fancy else width - GAP)
+        for c in shown:
+            t.add_column(text(c.header), justify=c.justify, no_wrap=True, overflow="ellipsis", width=widths[c.key])  # type: ignore[arg-type]
+    else:
+        shown = list(columns)
+        for c in shown:
+            t.add_column(text(c.header), justify=c.justify, overflow="fold")  # type: ignore[arg-type]
     for row in rows:
-        t.add_row(*[text(cell(row.get(c.key))) for c in columns], style=(styles or {}).get(str(row.get("_style", ""))))
+        t.add_row(*[text(cell(row.get(c.key))) for c in shown], style=(styles or {}).get(str(row.get("_style", ""))))
     return t
 
 
@@ -255,9 +318,10 @@ def emit_listing(
     """A listing in the requested format. JSON/CSV/markdown give every row; the table stops at limit."""
     name = fmt_name(fmt)
     if name == "json":
-        sys.stdout.write(dumps(envelope(as_of, **(dict(extra) if extra else {}), **{key: list(rows)})) + "\n")
+        emit_json(envelope(as_of, **(dict(extra) if extra else {}), **{key: list(rows)}))
     elif name == "csv":
-        sys.stdout.write(to_csv(rows, columns))
+        # every CSV row carries the date it is as of (PRODUCT.md section 6)
+        sys.stdout.write(to_csv(({**r, "as_of": as_of} for r in rows), [*columns, Col("as_of", "as_of")]))
     elif name == "markdown":
         sys.stdout.write(to_markdown(rows, columns))
     else:
@@ -265,12 +329,34 @@ def emit_listing(
             note(empty or f"no {key}")
             return
         shown = rows if limit is None else rows[:limit]
-        print_renderable(table(shown, columns, title=title))
+        print_renderable(table(shown, columns, title=title, width=terminal_width() if is_terminal() else None))
         if len(rows) > len(shown):
             note(
                 f"... and {len(rows) - len(shown)} more (raise --limit, or use --format json|csv|markdown for every row)"
             )
 
 
+def json_default(value: Any) -> Any:
+    """What the JSON encoder cannot write by itself, as jsonable writes it."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def emit_json(payload: Mapping[str, Any]) -> None:
-    sys.stdout.write(dumps(payload) + "\n")
+    """The one JSON writer of every command (PRODUCT.md section 6): one document on stdout,
+    indented on a terminal for a human; elsewhere (files, pipes, cron) one compact line
+    written by the C encoder, since a report may hold a hundred thousand rows. The same
+    values either way (non-finite numbers become null)."""
+    if is_terminal():
+        sys.stdout.write(dumps(payload) + "\n")
+        return
+    try:
+        text = json.dumps(payload, ensure_ascii=False, allow_nan=False, default=json_default)
+    except ValueError:  # NaN or infinity somewhere: jsonable writes them as null
+        text = json.dumps(jsonable(payload), ensure_ascii=False)
+    sys.stdout.write(text + "\n")

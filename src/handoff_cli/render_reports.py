@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
-from enum import Enum
+from datetime import date
 from typing import Any, Optional
 
 from handoff_cli import render
@@ -34,50 +33,44 @@ def _emit(
     styles: Optional[Mapping[str, str]] = None,
     title: Optional[str] = None,
     empty: Optional[str] = None,
+    heading: Optional[str] = None,
 ) -> None:
-    """A listing: JSON/CSV/markdown give every row; the table stops at limit and styles rows by `_style`."""
+    """A listing: JSON/CSV/markdown give every row; the table stops at limit and styles rows by `_style`.
+    A report's markdown and plain text start with its heading line (the as-of date and the counts),
+    and an empty report says so on stdout (PRODUCT.md section 6)."""
     name = render.fmt_name(fmt)
     if name == "json":
         body = {**(dict(extra) if extra else {}), key: list(json_rows if json_rows is not None else rows)}
         emit_json(render.envelope(as_of, **body))
         return
-    if name in ("csv", "markdown"):
+    if name == "csv":
+        render.emit_listing(rows, key=key, columns=columns, fmt=name, as_of=as_of)
+        return
+    if heading is not None:
+        title = None  # the heading names the date already
+        sys.stdout.write(render.safe(heading) + "\n\n")
+        if not rows:
+            sys.stdout.write(render.safe(empty or f"no {key}") + "\n")
+            return
+    if name == "markdown":
         render.emit_listing(rows, key=key, columns=columns, fmt=name, as_of=as_of)
         return
     if not rows:
         render.note(empty or f"no {key}")
         return
     shown = rows if limit is None else rows[:limit]
-    render.print_renderable(render.table(shown, columns, title=title, styles=styles if render.use_color() else None))
+    width = render.terminal_width() if render.is_terminal() else None
+    render.print_renderable(
+        render.table(shown, columns, title=title, styles=styles if render.use_color() else None, width=width)
+    )
     if len(rows) > len(shown):
         render.note(
             f"... and {len(rows) - len(shown)} more (raise --limit, or use --format json|csv|markdown for every row)"
         )
 
 
-def _plain(value: Any) -> Any:
-    """What the JSON encoder cannot write by itself, as render.jsonable writes it."""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Mapping):
-        return dict(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def emit_json(payload: Mapping[str, Any]) -> None:
-    """JSON on stdout: indented on a terminal, for a human; elsewhere (files, pipes,
-    cron) one compact line written by the C encoder, since a report may hold a hundred
-    thousand rows. The same values either way (non-finite numbers become null)."""
-    if render.is_terminal():
-        render.emit_json(payload)
-        return
-    try:
-        text = json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_plain)
-    except ValueError:  # NaN or infinity somewhere: render.dumps writes them as null
-        text = render.dumps(payload)
-    sys.stdout.write(text + "\n")
+# the one JSON writer (render.emit_json), under the name this module has always used
+emit_json = render.emit_json
 
 
 def _iso(value: Optional[date]) -> Optional[str]:
@@ -92,7 +85,7 @@ FINDING_COLUMNS = [
     Col("severity", "Severity"),
     Col("since", "Since"),
     Col("days", "Days", "right"),
-    Col("detail", "Detail"),
+    Col("detail", "Detail", free=True),
 ]
 
 
@@ -126,7 +119,7 @@ def emit_breaches(report, *, fmt: Any, limit: Optional[int]) -> None:
         # Off a terminal, one compact line written a finding at a time (the same bytes as
         # json.dumps of the whole document), so a report of a hundred thousand findings
         # never holds them all as dicts and text at once.
-        head = json.dumps(render.envelope(report.as_of, findings=[]), default=_plain)
+        head = json.dumps(render.envelope(report.as_of, findings=[]), default=render.json_default)
         write = sys.stdout.write
         write(head[:-2])  # up to and including the opening bracket of the findings
         for i, f in enumerate(report.findings):
@@ -145,19 +138,53 @@ def emit_breaches(report, *, fmt: Any, limit: Optional[int]) -> None:
         styles=SEVERITY_STYLE,
         title=f"Findings as of {report.as_of.isoformat()}",
         empty=f"no findings as of {report.as_of.isoformat()}",
+        heading=breaches_heading(report),
     )
+
+
+def _plural(n: int, word: str, many: str = "") -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def breaches_heading(report) -> str:
+    """'3 breaches, 5 warnings in 6 of 17 accounts as of 2026-12-01'."""
+    nb = sum(1 for f in report.findings if f.severity == "breach")
+    nw = len(report.findings) - nb
+    na = len({f.account for f in report.findings})
+    n = report.accounts_in_scope
+    return (
+        f"{_plural(nb, 'breach', 'breaches')}, {_plural(nw, 'warning')} in {na} of {_plural(n, 'account')}"
+        f" as of {report.as_of.isoformat()}"
+    )
+
+
+def health_heading(report) -> str:
+    """'17 accounts as of 2026-12-01: 3 red, 5 yellow, 9 green; 4 with breaches'."""
+    bands = {"red": 0, "yellow": 0, "green": 0}
+    unscored = 0
+    for a in report.accounts:
+        if a.band in bands:
+            bands[a.band] += 1
+        else:
+            unscored += 1
+    breached = sum(1 for a in report.accounts if a.has_breach)
+    text = f"{_plural(len(report.accounts), 'account')} as of {report.as_of.isoformat()}: "
+    text += ", ".join(f"{n} {band}" for band, n in bands.items())
+    if unscored:
+        text += f", {unscored} not scored"
+    return text + f"; {breached} with breaches"
 
 
 # -- report health / status --------------------------------------------------
 
 HEALTH_COLUMNS = [
     Col("account", "Account"),
-    Col("motion", "Motion"),
+    Col("motion", "Motion", drop=1),
     Col("stage", "Stage"),
     Col("score", "Score", "right"),
-    Col("band", "Band"),
+    Col("band", "Band", drop=2),
     Col("owner", "Owner"),
-    Col("findings", "Findings"),
+    Col("findings", "Findings", free=True),
 ]
 
 
@@ -193,11 +220,15 @@ def _no_score(row: dict[str, Any], fmt: Any) -> dict[str, Any]:
     return row
 
 
-def emit_health(report, *, fmt: Any, limit: Optional[int]) -> None:
+def emit_health(report, *, fmt: Any, limit: Optional[int], empty: Optional[str] = None) -> None:
     if render.fmt_name(fmt) == "json":
         emit_json(render.envelope(report.as_of, accounts=[_health_plain(a) for a in report.accounts]))
         return
-    rows = [_no_score({**_health_json(a), "_style": a.band}, fmt) for a in report.accounts]
+    shown_fmt = render.fmt_name(fmt)
+    rows = [
+        _no_score({**_health_json(a), "owner": _owner_cell(a, shown_fmt), "_style": a.band}, fmt)
+        for a in report.accounts
+    ]
     _emit(
         rows,
         key="accounts",
@@ -208,7 +239,8 @@ def emit_health(report, *, fmt: Any, limit: Optional[int]) -> None:
         json_rows=[_health_json(a) for a in report.accounts],
         styles=BAND_STYLE,
         title=f"Health as of {report.as_of.isoformat()}",
-        empty="no accounts in scope: add one with `handoff account add NAME --signed DATE`",
+        empty=empty or "no accounts in scope: add one with `handoff account add NAME --signed DATE`",
+        heading=health_heading(report),
     )
 
 
@@ -216,11 +248,19 @@ PORTFOLIO_COLUMNS = [
     Col("account", "Account"),
     Col("stage", "Stage"),
     Col("score", "Score", "right"),
-    Col("band", "Band"),
+    Col("band", "Band", drop=2),
     Col("owner", "Owner"),
-    Col("ttv", "TTV"),
-    Col("top", "Top issue"),
+    Col("ttv", "TTV", drop=1),
+    Col("top", "Top issue", free=True),
 ]
+
+
+def _owner_cell(a, fmt: str) -> Optional[str]:
+    """The owner as a table shows it: a self-serve account has no owner by design, a
+    high-touch one with none is ownerless; CSV keeps the empty cell (the data)."""
+    if a.owner or fmt == "csv":
+        return a.owner
+    return "(self-serve)" if a.motion == "self-serve" else "nobody"
 
 
 def _ttv_cell(a) -> str:
@@ -229,12 +269,22 @@ def _ttv_cell(a) -> str:
     return f"day {a.ttv_day}/{a.ttv_target_days}"
 
 
-def emit_portfolio(report, *, fmt: Any, limit: Optional[int]) -> None:
+def emit_portfolio(report, *, fmt: Any, limit: Optional[int], empty: Optional[str] = None) -> None:
     if render.fmt_name(fmt) == "json":
         emit_json(render.envelope(report.as_of, accounts=[{**_health_plain(a), "top": a.top} for a in report.accounts]))
         return
+    shown_fmt = render.fmt_name(fmt)
     rows = [
-        _no_score({**_health_json(a), "ttv": _ttv_cell(a), "top": a.top, "_style": a.band}, fmt)
+        _no_score(
+            {
+                **_health_json(a),
+                "owner": _owner_cell(a, shown_fmt),
+                "ttv": _ttv_cell(a),
+                "top": a.top,
+                "_style": a.band,
+            },
+            fmt,
+        )
         for a in report.accounts
     ]
     _emit(
@@ -247,7 +297,8 @@ def emit_portfolio(report, *, fmt: Any, limit: Optional[int]) -> None:
         json_rows=[{**_health_json(a), "top": a.top} for a in report.accounts],
         styles=BAND_STYLE,
         title=f"Portfolio as of {report.as_of.isoformat()}, riskiest first",
-        empty="no accounts in scope: add one with `handoff account add NAME --signed DATE`",
+        empty=empty or "no accounts in scope: add one with `handoff account add NAME --signed DATE`",
+        heading=health_heading(report),
     )
 
 
@@ -498,8 +549,11 @@ def _flatten(prefix: str, value: Any, out: list[tuple[str, Any]]) -> None:
         out.append((prefix, value))
 
 
-def emit_brief(b, *, fmt: Any) -> None:
+def emit_brief(b, *, fmt: Any, full: bool = False) -> None:
     name = render.fmt_name(fmt)
+    if name == "table" and not full:
+        _emit_compact_brief(b)
+        return
     if name == "json":
         emit_json(render.envelope(b.as_of, **b.as_dict()))
     elif name == "csv":
@@ -524,9 +578,29 @@ def emit_brief(b, *, fmt: Any) -> None:
         sys.stdout.write(brief_text(b))
 
 
+def _emit_compact_brief(b) -> None:
+    """The one-screen brief (render_brief.py): styled on a terminal at its width, else 80 columns of plain text."""
+    from handoff_cli import render_brief
+
+    if render.use_color():
+        from rich.text import Text
+
+        con = render.console()
+        body = Text()
+        for i, line in enumerate(render_brief.compact_lines(b, width=min(con.width, 120))):
+            if i:
+                body.append("\n")
+            for text, style in line:
+                body.append(render.safe(text), style=style or None)  # data, never markup
+        con.print(body, soft_wrap=True)
+        return
+    lines = render_brief.compact_lines(b, width=render_brief.WIDTH)
+    sys.stdout.write("\n".join("".join(render.safe(t) for t, _ in line).rstrip() for line in lines) + "\n")
+
+
 # -- timeline ----------------------------------------------------------------
 
-TIMELINE_COLUMNS = [Col("on", "Date"), Col("fact", "Fact"), Col("detail", "Detail")]
+TIMELINE_COLUMNS = [Col("on", "Date"), Col("fact", "Fact"), Col("detail", "Detail", free=True)]
 
 
 def emit_timeline(tl, *, fmt: Any, limit: Optional[int]) -> None:

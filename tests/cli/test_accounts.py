@@ -284,11 +284,11 @@ def test_list_limit_must_be_positive(handoff, portfolio):
 def test_list_csv(handoff, portfolio):
     handoff.ok("account", "edit", "beta", "--segment", "=1+1", "--external-id", "@ext")
     assert handoff.ok("account", "list", "--format", "csv").stdout == (
-        "name,external_id,motion,segment,signed_on,ttv_target_days,arr,archived_on,churned_on\n"
-        "Acme,HS-1001,high-touch,enterprise,2026-01-05,90,1234567,,\n"
-        "beta,'@ext,self-serve,'=1+1,2026-03-01,14,,,\n"
-        "Churning Co,,high-touch,,2026-02-01,90,,,\n"
-        "Leaving Co,,high-touch,,2026-02-01,120,,2026-06-06,\n"
+        "name,external_id,motion,segment,signed_on,ttv_target_days,arr,archived_on,churned_on,as_of\n"
+        "Acme,HS-1001,high-touch,enterprise,2026-01-05,90,1234567,,,2026-06-01\n"
+        "beta,'@ext,self-serve,'=1+1,2026-03-01,14,,,,2026-06-01\n"
+        "Churning Co,,high-touch,,2026-02-01,90,,,,2026-06-01\n"
+        "Leaving Co,,high-touch,,2026-02-01,120,,2026-06-06,,2026-06-01\n"
     )
 
 
@@ -359,7 +359,7 @@ def test_show_table(handoff, portfolio):
 
 def test_show_unknown_account(handoff, dump, portfolio):
     before = dump()
-    assert_bad(handoff("account", "show", "Acm"), "no account 'Acm'; did you mean 'Acme'?")
+    assert_bad(handoff("account", "show", "Acne"), "no account 'Acne'; did you mean 'Acme'?")
     assert_bad(handoff("account", "show", "Zzz"), "no account 'Zzz'; see `handoff account list`")
     assert dump() == before
 

@@ -47,7 +47,7 @@ def test_voiding_a_mistaken_first_value_brings_the_ttv_findings_back(handoff, ac
     assert shown == {
         "id": 1,
         "kind": "first-value",
-        "occurred_on": "2026-03-01",
+        "on": "2026-03-01",
         "value": None,
         "note": None,
         "voided": True,
@@ -87,7 +87,7 @@ def test_milestone_edit_kind_records_the_go_live_it_should_have(handoff, acme):
         "account": "Acme",
         "milestone": {"title": "Go-live", "kind": "go-live", "side": "customer"},
         "changed": {"kind": {"from": "other", "to": "go-live"}, "side": {"from": "vendor", "to": "customer"}},
-        "event": {"kind": "go-live", "occurred_on": "2026-03-08", "value": None, "note": None},
+        "event": {"kind": "go-live", "on": "2026-03-08", "value": None, "note": None},
     }
     assert handoff.json("status", "Acme")["go_live_on"] == "2026-03-08"
     # as if it had always been so: no slip, the baseline unchanged
@@ -117,7 +117,7 @@ def test_reopen_a_go_live_done_in_2062_by_a_typo(handoff, acme):
     assert handoff.json("status", "Acme")["go_live_on"] == "2026-03-08"
     (m,) = handoff.json("milestone", "list", "Acme")["milestones"]
     assert m["done_on"] == "2026-03-08"
-    assert [e["occurred_on"] for e in handoff.json("event", "list", "Acme")["events"]] == ["2026-03-08"]
+    assert [e["on"] for e in handoff.json("event", "list", "Acme")["events"]] == ["2026-03-08"]
     assert_bad(handoff("milestone", "reopen", "Acme", "SSO"), "no milestone")
 
 

@@ -23,7 +23,7 @@ def assert_bad(result, fragment: str = "") -> None:
 
 
 def event(kind, on, value=None, note=None):
-    return {"kind": kind, "occurred_on": on, "value": value, "note": note}
+    return {"on": on, "kind": kind, "value": value, "note": note}
 
 
 def test_log_json(handoff, acme):
@@ -68,7 +68,7 @@ def test_list_is_ordered_and_filterable(handoff, acme):
         "Id  Date        Kind   Value  Note\n 3  2026-05-09  usage      3\n"
     )
     assert handoff.ok("event", "list", "Acme", "--format", "csv", "--kind", "note").stdout == (
-        "id,occurred_on,kind,value,note\n1,2026-05-09,note,,kickoff held\n"
+        "id,on,kind,value,note,as_of\n1,2026-05-09,note,,kickoff held,2026-06-01\n"
     )
 
 
@@ -76,7 +76,7 @@ def test_csv_escapes_formula_notes(handoff, acme):
     handoff.ok("event", "log", "Acme", "note", "--on", "2026-05-09", "--note", "=HYPERLINK(1)")
     assert (
         handoff.ok("event", "list", "Acme", "--format", "csv").stdout.splitlines()[1]
-        == "1,2026-05-09,note,,'=HYPERLINK(1)"
+        == "1,2026-05-09,note,,'=HYPERLINK(1),2026-06-01"
     )
 
 

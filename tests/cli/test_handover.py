@@ -49,8 +49,8 @@ def test_json_is_the_handover_record(handoff, acme):
         "handover": {
             "account": "Acme",
             "handed_on": "2026-04-01",
-            "from_person": "Alice",
-            "to_person": "Carol",
+            "from": "Alice",
+            "to": "Carol",
             "gate_passed": True,
             "joint_call": True,
             "promised": "SSO by May",

@@ -397,9 +397,7 @@ def two(handoff):
 
 
 def events(handoff, account):
-    return [
-        (e["kind"], e["occurred_on"], e["value"], e["note"]) for e in handoff.json("event", "list", account)["events"]
-    ]
+    return [(e["kind"], e["on"], e["value"], e["note"]) for e in handoff.json("event", "list", account)["events"]]
 
 
 def test_import_events_name_or_external_id_name_wins(handoff, tmp_path, two):
@@ -494,7 +492,10 @@ def test_go_live_event_completes_open_milestones(handoff, tmp_path, two):
 def test_events_missing_column_and_wrong_source(handoff, tmp_path, two):
     f = write(tmp_path, "e.csv", "account,kind,value\nAcme,usage,3\n")
     assert_bad(handoff("import", "events", f), "missing the column on for a handoff events file")
-    assert_bad(handoff("import", "events", f, "--from", "hubspot"), "use `handoff import accounts`")
+    # --from offers only the formats an events file can have
+    result = handoff("import", "events", f, "--from", "hubspot")
+    assert result.exit_code == 2
+    assert "'hubspot' is not one of 'auto', 'handoff'" in result.stderr
 
 
 # ---------------------------------------------------------------------------

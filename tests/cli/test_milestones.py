@@ -58,13 +58,13 @@ def test_done_of_go_live_records_the_event(handoff, acme):
         **BASE,
         "account": "Acme",
         "milestone": milestone("Go-live", "go-live", done="2026-05-28", status="done"),
-        "event": {"kind": "go-live", "occurred_on": "2026-05-28", "value": None, "note": None},
+        "event": {"on": "2026-05-28", "kind": "go-live", "value": None, "note": None},
     }
     events = handoff.json("event", "list", "Acme")
     assert events == {
         **BASE,
         "account": "Acme",
-        "events": [{"id": 1, "kind": "go-live", "occurred_on": "2026-05-28", "value": None, "note": None}],
+        "events": [{"id": 1, "on": "2026-05-28", "kind": "go-live", "value": None, "note": None}],
     }
 
 
@@ -151,8 +151,8 @@ def test_list_json_and_table(handoff, acme):
     )
     csv_text = handoff.ok("milestone", "list", "Acme", "--format", "csv").stdout
     assert csv_text.splitlines()[:2] == [
-        "title,kind,side,baseline_due_on,due_on,done_on,slip_days,status",
-        "Provision,provision,vendor,2026-04-01,2026-04-01,2026-04-03,0,done",
+        "title,kind,side,baseline_due_on,due_on,done_on,slip_days,status,as_of",
+        "Provision,provision,vendor,2026-04-01,2026-04-01,2026-04-03,0,done,2026-06-01",
     ]
 
 

@@ -111,6 +111,7 @@ def test_history_json_orders_by_start(handoff, acme):
     assert handoff.json("owner", "history", "Acme") == {
         "schema_version": 1,
         "as_of": "2026-06-01",
+        "account": "Acme",
         "assignments": [
             {"role": "csm", "person": "Carol", "start_on": "2026-01-20", "end_on": None},
             {"role": "implementation", "person": "Alice", "start_on": "2026-02-01", "end_on": "2026-03-15"},
@@ -143,7 +144,7 @@ def test_history_csv(handoff, acme):
     handoff.ok("owner", "assign", "Acme", "champion", "--on", "2026-02-01", "--", "-Eve")
     result = handoff.ok("owner", "history", "Acme", "--format", "csv")
     # a name starting with '-' comes after `--`; its cell is escaped for spreadsheets
-    assert result.stdout == "role,person,start_on,end_on\nchampion,'-Eve,2026-02-01,\n"
+    assert result.stdout == "role,person,start_on,end_on,as_of\nchampion,'-Eve,2026-02-01,,2026-06-01\n"
 
 
 def test_history_of_an_account_nobody_owned_yet(handoff, acme):
@@ -159,6 +160,7 @@ def test_history_as_of_a_past_date_hides_later_facts(handoff, acme):
     assert out == {
         "schema_version": 1,
         "as_of": "2026-03-01",
+        "account": "Acme",
         "assignments": [
             {"role": "csm", "person": "Carol", "start_on": "2026-01-20", "end_on": None},
             {"role": "implementation", "person": "Alice", "start_on": "2026-02-01", "end_on": None},

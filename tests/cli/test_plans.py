@@ -132,9 +132,9 @@ def test_show_table_lists_criteria_one_per_line(handoff, acme):
 def test_show_csv_joins_criteria(handoff, acme):
     _two_versions(handoff)
     assert handoff.ok("plan", "show", "Acme", "--history", "--format", "csv").stdout == (
-        "version,agreed_on,outcome,sponsor,criteria\n"
-        "1,2026-01-10,Close the books in 3 days,Dana,close < 3 days; 2 teams live\n"
-        "2,2026-03-01,Close in 2 days,Dana,close < 3 days; 2 teams live\n"
+        "version,agreed_on,outcome,sponsor,criteria,as_of\n"
+        "1,2026-01-10,Close the books in 3 days,Dana,close < 3 days; 2 teams live,2026-06-01\n"
+        "2,2026-03-01,Close in 2 days,Dana,close < 3 days; 2 teams live,2026-06-01\n"
     )
 
 

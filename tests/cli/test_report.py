@@ -301,11 +301,11 @@ def test_fail_on_breach_exits_0_when_clean(portfolio):
 def test_breaches_csv(portfolio):
     out = portfolio.ok("report", "breaches", "--format", "csv", "--segment", "Enterprise").stdout
     assert out == (
-        "account,rule,severity,since,days,detail\n"
-        "Acme,ttv-breach,breach,2026-04-01,61,no first value 61 days past the 90-day TTV target (2026-04-01)\n"
-        "Acme,stalled,breach,2026-03-01,92,live since 2026-03-01 (go-live) but no first value after 92 days\n"
+        "account,rule,severity,since,days,detail,as_of\n"
+        "Acme,ttv-breach,breach,2026-04-01,61,no first value 61 days past the 90-day TTV target (2026-04-01),2026-06-01\n"
+        "Acme,stalled,breach,2026-03-01,92,live since 2026-03-01 (go-live) but no first value after 92 days,2026-06-01\n"
         "Acme,milestone-overdue,warning,2026-02-15,106,"
-        "'SSO' was due 2026-02-15, 106 days overdue: the customer must act\n"
+        "'SSO' was due 2026-02-15, 106 days overdue: the customer must act,2026-06-01\n"
     ).replace(
         "'SSO' was due 2026-02-15, 106 days overdue: the customer must act",
         "\"'SSO' was due 2026-02-15, 106 days overdue: the customer must act\"",
@@ -315,11 +315,13 @@ def test_breaches_csv(portfolio):
 def test_health_markdown(portfolio):
     out = portfolio.ok("report", "health", "--format", "markdown").stdout
     assert out == (
+        "3 accounts as of 2026-06-01: 2 red, 0 yellow, 1 green; 2 with breaches\n"
+        "\n"
         "| Account | Motion | Stage | Score | Band | Owner | Findings |\n"
         "| --- | --- | --- | ---: | --- | --- | --- |\n"
         "| Acme | high-touch | first-value | 30 | red | Cara | ttv-breach, stalled, milestone-overdue |\n"
-        "| Cobalt | high-touch | kickoff | 45 | red |  | ownerless, no-success-plan, no-exec-sponsor |\n"
-        "| beta | self-serve | adopted | 100 | green |  |  |\n"
+        "| Cobalt | high-touch | kickoff | 45 | red | nobody | ownerless, no-success-plan, no-exec-sponsor |\n"
+        "| beta | self-serve | adopted | 100 | green | (self-serve) |  |\n"
     )
 
 
@@ -327,8 +329,10 @@ def test_breaches_table_stops_at_limit_and_says_how_many_more(portfolio):
     result = portfolio("report", "breaches", "--limit", "2")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["Account", "Rule", "Severity", "Since", "Days", "Detail"]
-    assert [line.split()[:2] for line in lines[1:]] == [["Acme", "ttv-breach"], ["Acme", "stalled"]]
+    assert lines[0] == "3 breaches, 3 warnings in 2 of 3 accounts as of 2026-06-01"
+    assert lines[1] == ""
+    assert lines[2].split() == ["Account", "Rule", "Severity", "Since", "Days", "Detail"]
+    assert [line.split()[:2] for line in lines[3:]] == [["Acme", "ttv-breach"], ["Acme", "stalled"]]
     assert "4 more" in result.stderr
     assert "\x1b[" not in result.stdout
 

@@ -184,11 +184,11 @@ def test_metrics_table_is_one_readable_row_per_metric(portfolio):
 def test_metrics_csv(portfolio):
     result = portfolio.ok("report", "metrics", "--format", "csv")
     lines = result.stdout.splitlines()
-    assert lines[0] == "metric,value,n,unit"
-    assert "time_to_go_live_days.p90,55.4,3,days" in lines
-    assert "on_time_go_live_rate,0.5,2,rate" in lines
-    assert "slip_days_by_cause.internal,-3,1,days" in lines
-    assert "renewal_rate_by_ttv.late,0,1,rate" in lines
+    assert lines[0] == "metric,value,n,unit,as_of"
+    assert "time_to_go_live_days.p90,55.4,3,days,2026-06-01" in lines
+    assert "on_time_go_live_rate,0.5,2,rate,2026-06-01" in lines
+    assert "slip_days_by_cause.internal,-3,1,days,2026-06-01" in lines
+    assert "renewal_rate_by_ttv.late,0,1,rate,2026-06-01" in lines
 
 
 def test_metrics_markdown(portfolio):
@@ -286,10 +286,10 @@ def test_audit_table_and_csv(portfolio):
     csv_lines = portfolio.ok("report", "audit", "--format", "csv").stdout.splitlines()
     assert csv_lines[0] == (
         "account,signed_on,go_live_on,signed_to_go_live_days,baseline_go_live_on,"
-        "go_live_delta_days,slip_customer,slip_internal,slip_scope,seam_gap_days,ttv_days"
+        "go_live_delta_days,slip_customer,slip_internal,slip_scope,seam_gap_days,ttv_days,as_of"
     )
-    assert csv_lines[2] == "Gamma,2026-03-01,2026-03-08,7,,,0,0,0,,11"
-    assert csv_lines[3] == "Acme,2026-01-05,2026-03-06,60,2026-03-01,5,10,-3,14,0,74"
+    assert csv_lines[2] == "Gamma,2026-03-01,2026-03-08,7,,,0,0,0,,11,2026-06-01"
+    assert csv_lines[3] == "Acme,2026-01-05,2026-03-06,60,2026-03-01,5,10,-3,14,0,74,2026-06-01"
 
 
 def test_audit_with_no_go_lives_says_so(handoff):

@@ -143,6 +143,12 @@ def test_status_account_json_exact(acme):
             {"on": "2026-03-05", "kind": "workflow-live", "value": None, "note": None},
             {"on": "2026-03-01", "kind": "go-live", "value": None, "note": None},
         ],
+        "arr": None,
+        "last_sponsor_contact_on": None,
+        "open_milestones": [
+            {"title": "SSO", "kind": "integration", "side": "customer", "due_on": "2026-02-15", "overdue_days": 106}
+        ],
+        "usage": [],
     }
 
 
@@ -160,8 +166,8 @@ def test_status_account_by_external_id_and_as_of(acme):
     assert [(f["rule"], f["days"]) for f in out["findings"]] == [("milestone-overdue", 115)]
 
 
-def test_status_account_plain_text_brief(acme):
-    out = acme.ok("status", "Acme").stdout
+def test_status_account_full_plain_text_brief(acme):
+    out = acme.ok("status", "Acme", "--full").stdout
     assert "\x1b[" not in out
     lines = out.splitlines()
     assert lines[0] == "Acme  (high-touch, Enterprise, CRM-1)   as of 2026-06-01"
@@ -184,6 +190,59 @@ def test_status_account_plain_text_brief(acme):
     assert ttv.endswith("day 151 of 90 (target 2026-04-01); projected first value 2026-06-01, 61 days late")
     go = next(line for line in lines if line.startswith("  Go-live"))
     assert go.endswith("planned 2026-03-01, live 2026-03-01, +0 days")
+
+
+def test_status_account_brief_fits_one_screen(acme):
+    acme.ok("account", "edit", "Acme", "--arr", "48000")
+    for week, users in enumerate((1, 2, 4, 3), start=1):
+        acme.ok("event", "log", "Acme", "usage", "--value", str(users), "--on", f"2026-05-0{week}")
+    acme.ok("event", "log", "Acme", "sponsor-contact", "--on", "2026-04-15", "--note", "QBR")
+    out = acme.ok("status", "Acme").stdout
+    assert out.splitlines() == [
+        "Acme  high-touch · ARR 48,000 · CRM-1 · Enterprise              as of 2026-06-01",
+        "Stage first-value   Health 30 red   Owner Cara",
+        "Owners    impl -  csm Cara  sponsor Sam  champion -",
+        "Plan      v1 Close the books in 3 days  (1 criterion)",
+        "Sponsor   Sam   last contact 47 days ago (2026-04-15)",
+        "Go-live   live 2026-03-01 (planned 2026-03-01, +0 days)",
+        "TTV       day 151 of 90 (target 2026-04-01); projected 2026-06-01, 61 days late",
+        "Usage     ▃▅█▆  3 active users 28 days ago (last 4 readings)",
+        "",
+        "Next      2026-02-15  106d late  customer  SSO",
+        "",
+        "Health    30 red = 100 - 70",
+        "  -40  ttv-breach         no first value 61 days past the 90-day TTV target (20…",
+        "  -25  stalled            live since 2026-03-01 (go-live) but no first value af…",
+        "  -5   milestone-overdue  'SSO' was due 2026-02-15, 106 days overdue: the custo…",
+        "",
+        "Recent    2026-04-15  sponsor-contact  QBR",
+        "          2026-03-05  workflow-live",
+        "          2026-03-01  go-live",
+        "Handover  2026-03-10  Ivy -> Cara, at the value gate, joint call; promised: Wee…",
+    ]
+    assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_a_self_serve_brief_is_about_activation(handoff):
+    handoff.ok("account", "add", "Zed", "--signed", "2026-05-01", "--motion", "self-serve")
+    out = handoff.ok("status", "Zed").stdout.splitlines()
+    assert out[1] == "Stage setup   Health 60 yellow"
+    assert out[2] == "Activated not yet: day 31 of 14; TTV target 2026-05-15 passed"
+    assert not any(line.startswith(("Owners", "Plan", "Go-live", "Handover", "Sponsor")) for line in out)
+    handoff.ok("event", "log", "Zed", "workflow-live", "--on", "2026-05-03")
+    assert (
+        handoff.ok("status", "Zed").stdout.splitlines()[2]
+        == "Activated activated in product 2026-05-03, day 2; TTV target 2026-05-15 passed"
+    )
+
+
+def test_zero_weight_deductions_fold_into_one_line(handoff):
+    handoff.ok("account", "add", "Acme", "--signed", "2026-05-20", "--motion", "self-serve", "--ttv-target", "60")
+    for n in range(5):
+        handoff.ok("milestone", "add", "Acme", f"Step {n}", "--due", f"2026-05-2{n + 1}", "--on", "2026-05-20")
+    out = handoff.ok("status", "Acme").stdout.splitlines()
+    assert "  -0   2 more milestone-overdue (no points: the rule's cap is reached)" in out
+    assert sum(line.startswith("  -5 ") for line in out) == 3
 
 
 def test_status_account_markdown(acme):
@@ -220,7 +279,7 @@ def test_status_portfolio_riskiest_first(acme):
         ("Acme", 30, "no first value 61 days past the 90-day TTV target (2026-04-01)"),
         ("Zed", 100, None),
     ]
-    table = acme.ok("status").stdout.splitlines()
+    table = acme.ok("status").stdout.splitlines()[2:]  # after the heading line and a blank line
     assert table[0].split() == ["Account", "Stage", "Score", "Band", "Owner", "TTV", "Top", "issue"]
     assert table[1].split()[:6] == ["Acme", "first-value", "30", "red", "Cara", "day"]
 

@@ -122,7 +122,7 @@ def views(name: str) -> list[tuple[list[str], tuple[str, ...]]]:
         (["timeline", "--", name], ("title", "slip_note", "event_note", "sponsor", "impl", "csm", "outcome")),
         (["status"], ("name", "csm")),
         (
-            ["status", "--", name],
+            ["status", "--full", "--", name],  # the long brief shows every text; the one-screen brief cuts to fit
             ("name", "csm", "sponsor", "outcome", "criterion", "event_note", "promised", "customised", "open_issues"),
         ),
         (["report", "breaches"], ("name",)),
@@ -188,7 +188,7 @@ def test_markup_in_a_name_does_not_break_the_cron_report(handoff):
     handoff.ok("account", "add", "Tools [/] Co", "--signed", "2025-01-01")
     result = handoff("report", "breaches", "--fail-on-breach")
     assert result.exit_code == 3, result.stderr
-    rows = result.stdout.splitlines()[1:]
+    rows = result.stdout.splitlines()[3:]  # after the heading line, a blank line and the header
     assert rows and all(row.startswith("Tools [/] Co  ") for row in rows), result.stdout
     assert "ttv-breach" in rows[0]
 
@@ -215,7 +215,7 @@ def test_on_a_terminal_markup_and_emoji_codes_print_literally(handoff, terminal,
             assert t[key] in result.stdout, (command, key, result.stdout)
         assert "\u26a0" not in result.stdout  # :warning: is never an emoji
         assert "\x1b]8;" not in result.stdout  # never a hyperlink (OSC 8)
-    brief = handoff("status", "--", hostile).stdout
+    brief = handoff("status", "--full", "--", hostile).stdout
     for key in ("name", "impl", "csm", "sponsor", "outcome", "criterion"):
         assert t[key] in brief, (key, brief)
 
@@ -243,7 +243,7 @@ def test_control_characters_in_a_store_show_escaped_in_tables_and_markdown(hando
             assert shown in result.stdout, (command, fmt, result.stdout)
         assert RAW in _strings(handoff.json(*command))  # JSON is exact
         assert RAW in [c for row in csv.reader(io.StringIO(handoff.ok(*command, "--format=csv").stdout)) for c in row]
-    brief = handoff("status", "acme").stdout
+    brief = handoff("status", "--full", "acme").stdout
     assert SHOWN in brief and "seg\\nment" in brief and "\x1b" not in brief
 
 
@@ -252,7 +252,7 @@ def test_control_characters_in_a_name_show_escaped_in_error_lines(handoff, db_pa
     handoff.ok("account", "add", "Evil", "--signed", "2025-01-01")
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE account SET name = ?", ("Evil\x1b[2J",))
-    result = handoff("status", "evi")
+    result = handoff("status", "evil[2J")  # no account: the error line suggests the stored name
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr
     assert "Evil\\x1b[2J" in result.stderr

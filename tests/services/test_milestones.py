@@ -105,7 +105,7 @@ def test_done_of_an_ordinary_milestone_records_no_event(store):
 def test_done_of_a_go_live_or_first_workflow_milestone_records_the_event(store, kind, event_kind):
     _add(store, "The step", date(2026, 7, 1), kind=kind)
     change = complete_milestone("Acme", "The step", on=date(2026, 5, 20), store=store, today=TODAY)
-    expected = EventView(kind=event_kind, occurred_on=date(2026, 5, 20), value=None, note=None)
+    expected = EventView(kind=event_kind, on=date(2026, 5, 20), value=None, note=None)
     assert change.event == expected
     assert list_events("Acme", store=store, today=TODAY)[1] == [expected]
 
@@ -118,7 +118,7 @@ def test_a_go_live_milestone_added_after_the_go_live_is_added_done_without_a_sec
     # one fact: the milestone is the go-live recorded on 05-20, and says so
     assert change.milestone.done_on == date(2026, 5, 20)
     assert change.notes == ("milestone 'Go-live' of Acme added done on 2026-05-20: the go-live was recorded then",)
-    assert [e.occurred_on for e in list_events("Acme", store=store, today=TODAY)[1]] == [date(2026, 5, 20)]
+    assert [e.on for e in list_events("Acme", store=store, today=TODAY)[1]] == [date(2026, 5, 20)]
 
 
 def test_done_twice_and_unknown_title_are_bad_input(store):

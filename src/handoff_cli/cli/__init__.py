@@ -35,10 +35,16 @@ class HandoffGroup(TyperGroup):
         errors, Abort, _ = _click_errors()
 
         standalone = kwargs.pop("standalone_mode", True)
-        argv = kwargs.get("args", args[0] if args else None)
+        from handoff_cli.cli import helptext
+
+        helptext.apply(self)
+        argv = kwargs.pop("args", args[0] if args else None)
+        args = args[1:]
         words = list(sys.argv[1:] if argv is None else argv)
-        _set_command_line(words)
-        dashed = _dash_value(self, words)
+        _set_command_line(words)  # as typed, before the global options are hoisted
+        argv = hoist_global_options(self, words)
+        kwargs["args"] = argv
+        dashed = _dash_value(self, argv)
         try:
             if dashed:
                 typer.echo(f"handoff: {dashed}", err=True)
@@ -65,6 +71,17 @@ class HandoffGroup(TyperGroup):
         return code
 
     def invoke(self, ctx):  # type: ignore[override]
+        from handoff_cli.cli.common import flush_warnings
+
+        try:
+            rv = self._invoke_checked(ctx)
+        except BaseException:
+            flush_warnings(False)  # a refused command says one thing: why
+            raise
+        flush_warnings(True)
+        return rv
+
+    def _invoke_checked(self, ctx):
         try:
             return super().invoke(ctx)
         except HandoffError as exc:
@@ -91,6 +108,65 @@ def _set_command_line(words: list[str]) -> None:
 
     # stored text is NFC like every other text (PRODUCT.md section 8); masked by get_store
     common.COMMAND_LINE = unicodedata.normalize("NFC", shlex.join(["handoff", *map(str, words)]))
+
+
+GLOBAL_VALUE_OPTIONS = ("--db", "--as-of")
+GLOBAL_FLAGS = ("--debug",)
+
+
+def _param_names(cmd) -> set[str]:
+    names: set[str] = set()
+    for param in getattr(cmd, "params", ()):
+        names.update(getattr(param, "opts", ()))
+        names.update(getattr(param, "secondary_opts", ()))
+    return names
+
+
+def hoist_global_options(group, args: list[str]) -> list[str]:
+    """The global options --db, --as-of and --debug may stand after the command too
+    (PRODUCT.md section 2): those the command does not define itself move to the front,
+    where the root takes them. A command's own --as-of (the reports') stays its own."""
+    cmd = group
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        word = str(args[i])
+        if word == "--":
+            rest.extend(args[i:])
+            break
+        if cmd is not group and word.startswith("--"):
+            opt = word.split("=", 1)[0]
+            own = _param_names(cmd)
+            if opt not in own and opt in GLOBAL_VALUE_OPTIONS:
+                if "=" in word:
+                    front.append(word)
+                    i += 1
+                else:
+                    front.extend(args[i : i + 2])
+                    i += 2
+                continue
+            if word in GLOBAL_FLAGS and word not in own:
+                front.append(word)
+                i += 1
+                continue
+        if word.startswith("-") and len(word) > 1:
+            takes_value = False
+            if not (word.startswith("--") and "=" in word):
+                for param in getattr(cmd, "params", ()):
+                    names = (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ()))
+                    if word in names:
+                        takes_value = not (getattr(param, "is_flag", False) or getattr(param, "count", False))
+                        break
+            rest.extend(args[i : i + (2 if takes_value else 1)])
+            i += 2 if takes_value else 1
+            continue
+        sub = cmd.commands.get(word) if hasattr(cmd, "commands") else None
+        if sub is not None:
+            cmd = sub
+        rest.append(word)
+        i += 1
+    return front + rest
 
 
 def _dash_value(group, args: list[str]) -> str | None:
@@ -141,10 +217,19 @@ def _fail(ctx, exc: BaseException, code: int, message: str) -> None:
     ctx.exit(code)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from handoff_cli import SCHEMA_HEAD, __version__
+
+        typer.echo(f"handoff {__version__} (store schema {SCHEMA_HEAD})")
+        raise typer.Exit()
+
+
 app = typer.Typer(
     name="handoff",
     cls=HandoffGroup,
-    help="Track B2B accounts through implementation and onboarding, and watch the handover between them.",
+    help="Track B2B accounts through implementation and onboarding, and watch the handover between them.\n\n"
+    "Example: handoff status cobalt",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -164,6 +249,15 @@ def _root(
         typer.Option("--as-of", help="Treat this date as today (default: HANDOFF_TODAY, else the real date)."),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for failures.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the version and the store schema it expects.",
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = AppState(db=db, as_of=as_of, debug=debug)
 
@@ -171,6 +265,7 @@ def _root(
 def _register() -> None:
     from handoff_cli.cli import (
         accounts,
+        batch,
         config,
         db,
         events,
@@ -178,12 +273,27 @@ def _register() -> None:
         io,
         milestones,
         owners,
+        people,
         plans,
         report,
         status,
     )
 
-    for module in (db, accounts, owners, plans, milestones, events, handover, status, report, io, config):
+    for module in (
+        db,
+        accounts,
+        owners,
+        plans,
+        milestones,
+        events,
+        handover,
+        status,
+        report,
+        io,
+        config,
+        batch,
+        people,
+    ):
         module.register(app)
     from handoff_cli.cli import corrections
 

@@ -3,6 +3,8 @@ the store, the clock and the renderers. Light imports only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -56,12 +58,34 @@ def state(ctx: typer.Context) -> AppState:
     return obj
 
 
+# While `batch` runs, the commands of its lines share one Store per URL (one engine,
+# one schema check), instead of one each.
+_SHARED: dict[str, Store] | None = None
+
+
+@contextmanager
+def share_stores() -> Iterator[None]:
+    global _SHARED
+    outer, _SHARED = _SHARED, {} if _SHARED is None else _SHARED
+    try:
+        yield
+    finally:
+        if outer is None:
+            for store in _SHARED.values():
+                store.close()
+        _SHARED = outer
+
+
 def get_store(ctx: typer.Context) -> Store:
     st = state(ctx)
     if st._store is None:
         from handoff_cli.store import Store, mask_url, resolve_url
 
-        st._store = Store(resolve_url(st.db))
+        url = resolve_url(st.db)
+        if _SHARED is None:
+            st._store = Store(url)
+        else:
+            st._store = _SHARED.get(url) or _SHARED.setdefault(url, Store(url))
         st._store.command = mask_url(COMMAND_LINE) if COMMAND_LINE else None
         st._store.clock = lambda: _recorded_now(ctx)
     return st._store
@@ -120,11 +144,46 @@ def get_on(ctx: typer.Context, on: Optional[str], what: str = "--on") -> date:
     from handoff_cli.clock import parse_date
 
     today = get_today(ctx)
-    return today if on is None else parse_date(on, today=today, what=what)
+    if on is None:
+        return today
+    return warn_if_far(parse_date(on, today=today, what=what), today, what)
+
+
+# Dates a write takes that are checked for "more than a year ahead" (a typo such as 2062)
+WRITE_DATE_OPTIONS = ("--on", "--due", "--to", "--signed", "--start")
+FAR_AHEAD_DAYS = 366
+
+
+def warn_if_far(value: date, today: date, what: str) -> date:
+    """A write dated more than a year after today is taken, with a warning on stderr."""
+    if (value - today).days > FAR_AHEAD_DAYS:
+        PENDING_WARNINGS.append(
+            f"handoff: warning: {what} {value.isoformat()} is more than a year after today "
+            f"({today.isoformat()}); recorded as given"
+        )
+    return value
+
+
+# Warnings about a command's input, printed once the command has succeeded (a refused
+# command prints its one error line only): see HandoffGroup.invoke.
+PENDING_WARNINGS: list[str] = []
+
+
+def flush_warnings(print_them: bool) -> None:
+    import sys
+
+    if print_them:
+        for line in PENDING_WARNINGS:
+            sys.stderr.write(line + "\n")
+    PENDING_WARNINGS.clear()
 
 
 def parse_opt_date(ctx: typer.Context, value: Optional[str], what: str, today: Optional[date] = None) -> Optional[date]:
     """An optional date option; offsets count from `today` (a report's own --as-of), else the clock."""
     from handoff_cli.clock import parse_date
 
-    return None if value is None else parse_date(value, today=today or get_today(ctx), what=what)
+    if value is None:
+        return None
+    base = today or get_today(ctx)
+    parsed = parse_date(value, today=base, what=what)
+    return warn_if_far(parsed, base, what) if what in WRITE_DATE_OPTIONS else parsed

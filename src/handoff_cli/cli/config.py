@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Annotated, Optional
+
 import typer
 
-from handoff_cli.cli.common import FormatOpt, get_today
+from handoff_cli.cli.common import get_today
 
 app = typer.Typer(help="The configuration file: where it is and what is in effect.", no_args_is_help=True)
 
@@ -17,8 +20,18 @@ def path() -> None:
     typer.echo(str(config_path()))
 
 
+class ConfigFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
 @app.command("show")
-def show(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+def show(
+    ctx: typer.Context,
+    fmt: Annotated[
+        Optional[ConfigFormat], typer.Option("--format", "-f", help="table (TOML text, the default) or json.")
+    ] = None,
+) -> None:
     """Print the effective configuration: the defaults overlaid with the file (TOML, or JSON with --format json)."""
     import sys
 

@@ -136,7 +136,7 @@ def edit(
     changed = ", ".join(f"{k} {v['from']!r} -> {v['to']!r}" for k, v in out["changed"].items()) or "nothing changed"
     message = f"milestone {out['milestone']['title']!r} of {out['account']}: {changed}"
     if out["event"]:
-        message += f"; recorded the {out['event']['kind']} event on {out['event']['occurred_on'].isoformat()}"
+        message += f"; recorded the {out['event']['kind']} event on {out['event']['on'].isoformat()}"
     _emit(today, fmt, out, message)
 
 

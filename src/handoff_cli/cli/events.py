@@ -23,10 +23,10 @@ def _columns():
 
     return [
         Col("id", "Id", "right"),
-        Col("occurred_on", "Date"),
+        Col("on", "Date"),
         Col("kind", "Kind"),
         Col("value", "Value", "right"),
-        Col("note", "Note"),
+        Col("note", "Note", free=True),
     ]
 
 
@@ -53,7 +53,7 @@ def log(
     if fmt_name(fmt) == "json":
         emit_json(envelope(today, **logged.as_dict()))
         return
-    message = f"logged {logged.event.kind} for {logged.account} on {logged.event.occurred_on.isoformat()}"
+    message = f"logged {logged.event.kind} for {logged.account} on {logged.event.on.isoformat()}"
     if logged.completed_milestones:
         message += "; completed milestone " + ", ".join(quoted(t) for t in logged.completed_milestones)
     say(message)

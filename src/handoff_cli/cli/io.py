@@ -27,6 +27,11 @@ class DateOrder(str, Enum):
     EU = "EU"
 
 
+class EventSource(str, Enum):
+    auto = "auto"
+    handoff = "handoff"
+
+
 FileArg = Annotated[Path, typer.Argument(help="The CSV file.", show_default=False)]
 FromOpt = Annotated[Source, typer.Option("--from", help="The file's format (default: recognised by its headers).")]
 DryRunOpt = Annotated[
@@ -148,7 +153,9 @@ def import_accounts(
 def import_events(
     ctx: typer.Context,
     file: FileArg,
-    from_: FromOpt = Source.auto,
+    from_: Annotated[
+        EventSource, typer.Option("--from", help="The file's format: auto (recognised by its headers) or handoff.")
+    ] = EventSource.auto,
     dry_run: DryRunOpt = False,
     skip_invalid: SkipOpt = False,
     date_format: DateFmtOpt = None,

@@ -17,17 +17,30 @@ AccountArg = Annotated[str, typer.Argument(help="Account name or external id.")]
 TitleArg = Annotated[str, typer.Argument(help="Milestone title (ignoring case).")]
 
 
+def parse_days(text: str) -> int:
+    """A number of days for --by: 10, 10d, 2w, -3d."""
+    import re
+
+    from handoff_cli.errors import BadInput
+
+    m = re.fullmatch(r"([+-]?)(\d{1,6})([dw]?)", text.strip().lower())
+    if m is None:
+        raise BadInput(f"--by {text!r} is not a number of days: use 10d, 2w or --by=-3d")
+    n = int(m.group(2)) * (7 if m.group(3) == "w" else 1)
+    return -n if m.group(1) == "-" else n
+
+
 def _columns():
     from handoff_cli.render import Col
 
     return [
         Col("title", "Milestone"),
-        Col("kind", "Kind"),
+        Col("kind", "Kind", drop=3),
         Col("side", "Side"),
-        Col("baseline_due_on", "Baseline"),
+        Col("baseline_due_on", "Baseline", drop=2),
         Col("due_on", "Due"),
         Col("done_on", "Done"),
-        Col("slip_days", "Slip days", "right"),
+        Col("slip_days", "Slip days", "right", drop=1),
         Col("status", "Status"),
     ]
 
@@ -101,20 +114,32 @@ def slip(
     ctx: typer.Context,
     account: AccountArg,
     title: TitleArg,
-    to: Annotated[str, typer.Option("--to", help="The new due date.")],
-    cause: Annotated[str, typer.Option("--cause", help="customer, internal or scope.")],
+    cause: Annotated[str, typer.Option("--cause", help="Why it moved: customer, internal or scope.")],
+    to: Annotated[
+        Optional[str], typer.Option("--to", help="The new due date (an offset such as +10d counts from today).")
+    ] = None,
+    by: Annotated[
+        Optional[str],
+        typer.Option("--by", help="Move the current due date by this many days: 10d, 2w, or --by=-3d to pull it in."),
+    ] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="Why it moved.")] = None,
     on: OnOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Move a milestone's due date, recording the slip and its cause (the baseline stays)."""
+    """Move a milestone's due date, recording the slip and its cause (the baseline stays).
+
+    Give the new date with --to, or the move with --by (from the current due date)."""
+    from handoff_cli.errors import BadInput
     from handoff_cli.services.milestones import slip_milestone
 
+    if (to is None) == (by is None):
+        raise BadInput("give either --to DATE or --by DAYS (for example --by 10d)")
     today = get_today(ctx)
     change = slip_milestone(
         account,
         title,
         to=parse_opt_date(ctx, to, "--to"),
+        by_days=None if by is None else parse_days(by),
         cause=cause,
         note=note,
         on=get_on(ctx, on),
@@ -155,20 +180,32 @@ def list_(ctx: typer.Context, account: AccountArg, fmt: FormatOpt = None, limit:
 @app.command("template")
 def template(
     ctx: typer.Context,
-    account: AccountArg,
+    account: Annotated[
+        Optional[str], typer.Argument(help="Account to add the template's milestones to (not with --list/--show).")
+    ] = None,
     name: Annotated[
         str, typer.Option("--name", help="Template name: standard, or your own in <config folder>/templates/NAME.toml.")
     ] = "standard",
     start: Annotated[
         Optional[str], typer.Option("--start", help="Date the offsets count from (default: the --on date).")
     ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the templates there are, and stop.")] = False,
+    show: Annotated[Optional[str], typer.Option("--show", help="Show one template's milestones, and stop.")] = None,
     on: OnOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Add a template's milestones to an account (all or nothing)."""
+    """Add a template's milestones to an account (all or nothing); --list and --show NAME show the templates."""
+    from handoff_cli.errors import BadInput
     from handoff_cli.services.templates import apply_template
 
     today = get_today(ctx)
+    if list_ or show is not None:
+        if account is not None or (list_ and show is not None):
+            raise BadInput("--list and --show NAME take no account and not each other: give one of them alone")
+        _emit_templates(today, fmt, show)
+        return
+    if account is None:
+        raise BadInput("give the ACCOUNT to add the template to, or --list / --show NAME to see the templates")
     applied = apply_template(
         account,
         name=name,
@@ -183,6 +220,35 @@ def template(
         today,
         f"added {len(applied.milestones)} milestones from template {quoted(applied.template)} to {applied.account}, "
         f"starting {applied.start_on.isoformat()}",
+    )
+
+
+def _emit_templates(today, fmt, show: Optional[str]) -> None:
+    from handoff_cli.render import Col, emit_listing
+    from handoff_cli.services.templates import load_template, template_names
+
+    if show is None:
+        rows = []
+        for n in template_names():
+            t = load_template(n)
+            rows.append({"name": t.name, "milestones": len(t.items), "description": t.description, "source": t.source})
+        columns = [Col("name", "Template"), Col("milestones", "Milestones", "right"), Col("description", "About")]
+        emit_listing(rows, key="templates", columns=columns, fmt=fmt, as_of=today, title="Milestone templates")
+        return
+    t = load_template(show)
+    rows = [
+        {"title": i.title, "kind": i.kind, "side": i.side, "offset_days": i.offset_days}
+        for i in sorted(t.items, key=lambda i: i.offset_days)
+    ]
+    columns = [Col("offset_days", "Day", "right"), Col("title", "Milestone"), Col("kind", "Kind"), Col("side", "Side")]
+    emit_listing(
+        rows,
+        key="milestones",
+        columns=columns,
+        fmt=fmt,
+        as_of=today,
+        title=f"Template {t.name}",
+        extra={"template": t.name, "description": t.description, "source": t.source},
     )
 
 

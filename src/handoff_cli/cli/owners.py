@@ -102,6 +102,7 @@ def history(ctx: typer.Context, account: AccountArg, fmt: FormatOpt = None, limi
         as_of=today,
         limit=limit,
         title=f"Owners of {hist.account}",
+        extra={"account": hist.account},
         empty=f"nobody has held a role on {hist.account} yet (assign one with `handoff owner assign`)",
     )
     if hist.later:

@@ -59,6 +59,12 @@ def set_(
             "version's list; none given keeps it.",
         ),
     ] = None,
+    add_criterion: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--add-criterion", help="A criterion appended to the list (the previous version's, or the given one)."
+        ),
+    ] = None,
     on: OnOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -67,7 +73,8 @@ def set_(
     Each call makes a new version; older ones stay readable (`plan show
     --history`). The outcome is always restated. Without --sponsor the
     previous version's sponsor carries forward; without --criterion its
-    criteria do, and given --criterion options replace the whole list.
+    criteria do, and given --criterion options replace the whole list;
+    --add-criterion appends to it.
     A sponsor named with --sponsor then holds the sponsor role from --on,
     ending another sponsor's assignment.
     """
@@ -80,6 +87,7 @@ def set_(
         outcome=outcome,
         sponsor=sponsor,
         criteria=criterion or None,
+        add_criteria=add_criterion or None,
         on=get_on(ctx, on),
         store=get_store(ctx),
         today=today,

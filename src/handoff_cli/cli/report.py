@@ -39,6 +39,27 @@ def scope_of(ctx: typer.Context, today, segment, owner, since, all_):
     return Scope(segment=segment, owner=owner, since=parse_opt_date(ctx, since, "--since", today), include_all=all_)
 
 
+def empty_scope_message(ctx: typer.Context, scope, since_text: Optional[str]) -> Optional[str]:
+    """What an empty health or portfolio view says: which filter matched nothing, and how
+    many accounts the store holds (PRODUCT.md section 6); None for the default message."""
+    from handoff_cli.services.accounts import count_accounts
+
+    total = count_accounts(store=get_store(ctx))
+    if total == 0:
+        return None
+    filters = []
+    if scope.segment is not None:
+        filters.append(f"--segment {scope.segment!r}")
+    if scope.owner is not None:
+        filters.append(f"--owner {scope.owner!r}")
+    if since_text is not None:
+        filters.append(f"--since {since_text}")
+    held = f"{total} account{'' if total == 1 else 's'} in the store"
+    if filters:
+        return f"no account matches {' '.join(filters)} ({held})"
+    return f"no active account ({held}; --all adds archived, churned and not yet signed ones)"
+
+
 def fail_if_breached(fail_on_breach: bool, has_breach: bool) -> None:
     if fail_on_breach and has_breach:
         from handoff_cli.errors import BreachesFound
@@ -94,13 +115,10 @@ def health(
 
     today = get_today(ctx, as_of)
     apply_known_at(ctx, known_at)
-    report = health_report(
-        scope=scope_of(ctx, today, segment, owner, since, all_),
-        store=get_store(ctx),
-        today=today,
-        config=get_config(ctx),
-    )
-    emit_health(report, fmt=fmt, limit=limit)
+    scope = scope_of(ctx, today, segment, owner, since, all_)
+    report = health_report(scope=scope, store=get_store(ctx), today=today, config=get_config(ctx))
+    empty = empty_scope_message(ctx, scope, since) if not report.accounts else None
+    emit_health(report, fmt=fmt, limit=limit, empty=empty)
     fail_if_breached(fail_on_breach, report.has_breach)
 
 

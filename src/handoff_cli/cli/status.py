@@ -17,7 +17,15 @@ from handoff_cli.cli.common import (
     get_store,
     get_today,
 )
-from handoff_cli.cli.report import FailOpt, OwnerOpt, SegmentOpt, SinceOpt, fail_if_breached, scope_of
+from handoff_cli.cli.report import (
+    FailOpt,
+    OwnerOpt,
+    SegmentOpt,
+    SinceOpt,
+    empty_scope_message,
+    fail_if_breached,
+    scope_of,
+)
 
 
 def status(
@@ -34,6 +42,9 @@ def status(
     all_: AllOpt = False,
     limit: LimitOpt = 50,
     fail_on_breach: FailOpt = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="With an account: the long brief, every section in full.")
+    ] = False,
 ) -> None:
     """The portfolio at a glance, riskiest first; with an account, the one-screen pre-call brief."""
     today = get_today(ctx, as_of)
@@ -43,19 +54,16 @@ def status(
         from handoff_cli.render_reports import emit_brief
 
         brief = account_brief(account, store=get_store(ctx), today=today, config=get_config(ctx))
-        emit_brief(brief, fmt=fmt)
+        emit_brief(brief, fmt=fmt, full=full)
         fail_if_breached(fail_on_breach, brief.has_breach)
         return
     from handoff_cli.queries.reports import portfolio_status
     from handoff_cli.render_reports import emit_portfolio
 
-    report = portfolio_status(
-        scope=scope_of(ctx, today, segment, owner, since, all_),
-        store=get_store(ctx),
-        today=today,
-        config=get_config(ctx),
-    )
-    emit_portfolio(report, fmt=fmt, limit=limit)
+    scope = scope_of(ctx, today, segment, owner, since, all_)
+    report = portfolio_status(scope=scope, store=get_store(ctx), today=today, config=get_config(ctx))
+    empty = empty_scope_message(ctx, scope, since) if not report.accounts else None
+    emit_portfolio(report, fmt=fmt, limit=limit, empty=empty)
     fail_if_breached(fail_on_breach, report.has_breach)
 
 

@@ -84,6 +84,7 @@ def assess(r: Reader, *, as_of: date, config: Config, scope: Optional[Scope] = N
 class BreachesReport:
     as_of: date
     findings: tuple[Finding, ...]
+    accounts_in_scope: int = 0  # the accounts the rules ran over (for the report's heading)
 
     @property
     def has_breach(self) -> bool:
@@ -94,8 +95,10 @@ def breaches_report(*, scope: Scope = Scope(), store: Store, today: date, config
     """The findings of the accounts in scope, in the order findings sort: breaches first,
     then by account (ignoring case), then in the order of the rules table."""
     per_account: list[tuple[str, str, list[Finding]]] = []
+    n_scope = 0
     with store.reader() as r:
         for f, found in findings_of(r, as_of=today, config=config, scope=scope):
+            n_scope += 1
             if found:
                 per_account.append((f.name.casefold(), f.name, found))
     # Names are unique and each account's findings are sorted already, so sorting the
@@ -103,7 +106,7 @@ def breaches_report(*, scope: Scope = Scope(), store: Store, today: date, config
     per_account.sort(key=lambda row: (row[0], row[1]))
     breaches = [x for _, _, found in per_account for x in found if x.severity == BREACH]
     warnings = [x for _, _, found in per_account for x in found if x.severity != BREACH]
-    return BreachesReport(as_of=today, findings=tuple(breaches + warnings))
+    return BreachesReport(as_of=today, findings=tuple(breaches + warnings), accounts_in_scope=n_scope)
 
 
 # -- report health / status (portfolio) --------------------------------------
@@ -192,10 +195,38 @@ def portfolio_status(*, scope: Scope = Scope(), store: Store, today: date, confi
 RECENT_EVENTS_SQL = """
 SELECT e.occurred_on, e.kind, e.value, e.note
 FROM event e
-WHERE e.account_id = :aid AND e.occurred_on <= :as_of
+WHERE e.account_id = :aid AND e.occurred_on <= :as_of AND e.kind <> 'usage'
 ORDER BY e.occurred_on DESC, e.id DESC
 LIMIT :n
 """
+
+# the brief's usage trend: the latest readings (oldest first once reversed)
+USAGE_SQL = """
+SELECT e.occurred_on, e.value
+FROM event e
+WHERE e.account_id = :aid AND e.occurred_on <= :as_of AND e.kind = 'usage'
+ORDER BY e.occurred_on DESC, e.id DESC
+LIMIT :n
+"""
+
+SPONSOR_CONTACT_SQL = """
+SELECT MAX(e.occurred_on) FROM event e
+WHERE e.account_id = :aid AND e.occurred_on <= :as_of AND e.kind = 'sponsor-contact'
+"""
+
+# open milestones as of the date: added by then, not done by then, due as the slips made by then say
+OPEN_MILESTONES_SQL = """
+SELECT m.title, m.kind, m.side,
+       COALESCE((SELECT s.to_due_on FROM slip s
+                 WHERE s.milestone_id = m.id AND s.recorded_on <= :as_of
+                 ORDER BY s.recorded_on DESC, s.id DESC LIMIT 1), m.baseline_due_on) AS due
+FROM milestone m
+WHERE m.account_id = :aid AND m.added_on <= :as_of AND (m.done_on IS NULL OR m.done_on > :as_of)
+ORDER BY due, m.id
+"""
+
+ARR_SQL = "SELECT arr FROM account WHERE id = :aid"
+USAGE_READINGS = 12
 
 
 @dataclass(frozen=True)
@@ -228,6 +259,12 @@ class Brief:
     plan: Optional[dict[str, Any]]
     handover: Optional[dict[str, Any]]
     recent_events: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    arr: Optional[float] = None
+    last_sponsor_contact_on: Optional[date] = None
+    # open milestones in due order: {"title", "kind", "side", "due_on", "overdue_days"}
+    open_milestones: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    # the latest usage readings, oldest first: {"on", "value"}
+    usage: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
     @property
     def has_breach(self) -> bool:
@@ -263,6 +300,10 @@ class Brief:
             "plan": self.plan,
             "handover": self.handover,
             "recent_events": list(self.recent_events),
+            "arr": self.arr,
+            "last_sponsor_contact_on": self.last_sponsor_contact_on,
+            "open_milestones": list(self.open_milestones),
+            "usage": list(self.usage),
         }
 
 
@@ -289,6 +330,7 @@ def account_brief(ref: str, *, store: Store, today: date, config: Config) -> Bri
         f = facts[0]
         lag = lag_by_motion(read_lag_samples(r, as_of=today, motion=f.motion), config.rule("ttv-at-risk"))
         recent = r.all(RECENT_EVENTS_SQL, {"aid": acc.id, "as_of": today, "n": 5})
+        extra = _brief_extras(r, acc.id, today)
     run = evaluator(as_of=today, rules=config.rules, lag=lag)
     a = Assessed(f, health(f, run(f), green=config.green, yellow=config.yellow), stage(f))
     go = f.go_live_milestones
@@ -348,7 +390,34 @@ def account_brief(ref: str, *, store: Store, today: date, config: Config) -> Bri
             {"on": to_date(on), "kind": kind, "value": _event_value(value), "note": note}
             for on, kind, value, note in recent
         ),
+        **extra,
     )
+
+
+def _brief_extras(r, aid: int, today: date) -> dict[str, Any]:
+    """What the brief shows beyond the facts the rules use: ARR, the last sponsor contact,
+    the open milestones and who must act, the usage trend."""
+    row = r.one(ARR_SQL, {"aid": aid})
+    contact = r.one(SPONSOR_CONTACT_SQL, {"aid": aid, "as_of": today})
+    opened = []
+    for title, kind, side, due in r.all(OPEN_MILESTONES_SQL, {"aid": aid, "as_of": today}):
+        due_on = to_date(due) or today  # a due date is never NULL
+        opened.append(
+            {
+                "title": title,
+                "kind": kind,
+                "side": side,
+                "due_on": due_on,
+                "overdue_days": max(0, (today - due_on).days),
+            }
+        )
+    usage = r.all(USAGE_SQL, {"aid": aid, "as_of": today, "n": USAGE_READINGS})
+    return {
+        "arr": _event_value(row[0]) if row else None,
+        "last_sponsor_contact_on": to_date(contact[0]) if contact else None,
+        "open_milestones": tuple(opened),
+        "usage": tuple({"on": to_date(on), "value": _event_value(v)} for on, v in reversed(usage)),
+    }
 
 
 # -- timeline ----------------------------------------------------------------

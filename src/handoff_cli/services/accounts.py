@@ -128,6 +128,24 @@ def add_account(
         return _view(acc, targets)
 
 
+def _check_signed_before_ledger(s, acc, signed_on: date) -> None:
+    """A signed date after the account's first event or completed milestone would date the
+    value ledger before signing (PRODUCT.md section 1): refused, naming the first fact."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from handoff_cli.models import Event, Milestone
+
+    first_event = s.exec(select(func.min(Event.occurred_on)).where(Event.account_id == acc.id)).one()
+    first_done = s.exec(select(func.min(Milestone.done_on)).where(Milestone.account_id == acc.id)).one()
+    firsts = [d for d in (first_event, first_done) if d is not None]
+    if firsts and signed_on > min(firsts):
+        raise BadInput(
+            f"{acc.name} has facts dated from {min(firsts).isoformat()}: the signed date cannot be after them "
+            f"(events and completed milestones start at signing)"
+        )
+
+
 def edit_account(
     ref: str,
     *,
@@ -157,6 +175,7 @@ def edit_account(
                 raise Conflict(f"an account named {quoted(name)} exists already (names are unique, ignoring case)")
             acc.name, acc.name_key = name, name_key(name)
         if signed_on is not None:
+            _check_signed_before_ledger(s, acc, signed_on)
             acc.signed_on = signed_on
         if motion is not None:
             acc.motion = _check_motion(motion)
@@ -242,3 +261,10 @@ def show_account(ref: str, *, store: Store, today: date) -> AccountView:
     with store.reader() as r:
         acc = lookup_account(r, ref)
         return _row_view(r.one(_ONE_SQL, {"id": acc.id, "today": today}), targets)
+
+
+def count_accounts(*, store: Store) -> int:
+    """How many accounts the store holds, all of them (for "no account matches ..." messages)."""
+    with store.reader() as r:
+        row = r.one("SELECT COUNT(*) FROM account")
+    return int(row[0]) if row else 0

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session
 
 from handoff_cli import text
 from handoff_cli.models import Account
-from handoff_cli.services.lookup import account_not_found
 
 MAX_TEXT = text.MAX_TEXT
 MAX_NOTE = text.MAX_NOTE
@@ -24,14 +23,20 @@ def name_key(name: str) -> str:
 
 
 def find_account(session: Session, ref: str) -> Account:
-    """An account by name (case-insensitive) or external id; the name wins."""
-    key = name_key((ref or "").strip())
-    rows = session.exec(
-        select(Account).where(or_(Account.name_key == key, Account.external_id == (ref or "").strip()))
-    ).all()
-    for acc in rows:
-        if acc.name_key == key:
-            return acc
-    if rows:
-        return rows[0]
-    raise account_not_found(ref, session.exec(select(Account.name)).all())
+    """An account by what a user typed: the one lookup of services/lookup.py, on the write path."""
+    from sqlalchemy import text as sql_text
+
+    from handoff_cli.services.lookup import EVERY_SQL, EXACT_SQL, find
+
+    # plain SQL through the session: the same rows the read path's lookup resolves
+    def rows(sql: str, **params: str):
+        return session.connection().execute(sql_text(sql), params).all()
+
+    row, _how = find(
+        ref,
+        lambda key: rows(EXACT_SQL, key=key),
+        lambda: rows(EVERY_SQL),
+    )
+    acc = session.get(Account, row[0])
+    assert acc is not None
+    return acc

@@ -535,6 +535,7 @@ def unarchive_account(ref: str, *, store: Store, today: date) -> dict[str, Any]:
 _LEDGER_SQL = """
 SELECT id, kind, occurred_on, value, note, voided_at, void_reason FROM event
 WHERE account_id = :account_id AND (:kind = '' OR kind = :kind) AND (:every = 1 OR voided_at IS NULL)
+  AND occurred_on <= :today
 ORDER BY occurred_on, id
 """
 
@@ -552,10 +553,12 @@ def ledger(
     with store.reader() as r:
         acc = lookup_account(r, account)
     with store.reader(every_row=True) as r:
-        rows = r.all(_LEDGER_SQL, {"account_id": acc.id, "kind": kind or "", "every": 1 if every else 0})
+        rows = r.all(
+            _LEDGER_SQL, {"account_id": acc.id, "kind": kind or "", "every": 1 if every else 0, "today": today}
+        )
     out = []
     for i, k, on, v, n, voided, why in rows:
-        row: dict[str, Any] = {"id": i, "kind": k, "occurred_on": to_date(on), "value": _number(v), "note": n}
+        row: dict[str, Any] = {"id": i, "on": to_date(on), "kind": k, "value": _number(v), "note": n}
         if every:
             row["voided"] = voided is not None
             row["void_reason"] = why

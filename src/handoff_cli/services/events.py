@@ -103,13 +103,15 @@ def _number(value: Optional[float]) -> Optional[float | int]:
 
 @dataclass(frozen=True)
 class EventView:
+    """An event as every command shows it: its date is `on` (PRODUCT.md section 6)."""
+
     kind: str
-    occurred_on: date
+    on: date
     value: Optional[float | int]
     note: Optional[str]
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {"on": self.on, "kind": self.kind, "value": self.value, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ def record_milestone_event(session: Session, account_id: int, milestone_kind: st
     if same is not None:
         return None
     session.add(Event(account_id=account_id, kind=event_kind, occurred_on=on))
-    return EventView(kind=event_kind, occurred_on=on, value=None, note=None)
+    return EventView(kind=event_kind, on=on, value=None, note=None)
 
 
 def recorded_fact_on(session: Session, account_id: int, milestone_kind: str) -> Optional[date]:
@@ -211,29 +213,32 @@ def log_event(
     """Append one event to the ledger; a go-live / workflow-live completes its open milestones."""
     from handoff_cli.models import Event
     from handoff_cli.services.common import MAX_NOTE, clean_text, find_account
+    from handoff_cli.services.dates import check_ledger_date
 
     number = validate_event(kind, value)
     note = clean_text(note, "note", required=False, max_len=MAX_NOTE)
     with store.write() as s:
         acc = find_account(s, account)
+        check_ledger_date(on, acc.signed_on, acc.name, f"the {kind} event")
         s.add(Event(account_id=acc.id, kind=kind, occurred_on=on, value=number, note=note))
         completed = complete_open_milestones(s, acc.id, kind, on)
         return EventLogged(
             account=acc.name,
-            event=EventView(kind=kind, occurred_on=on, value=_number(number), note=note),
+            event=EventView(kind=kind, on=on, value=_number(number), note=note),
             completed_milestones=tuple(completed),
         )
 
 
 _LIST_SQL = """
 SELECT kind, occurred_on, value, note FROM event
-WHERE account_id = :account_id AND (:kind = '' OR kind = :kind)
+WHERE account_id = :account_id AND (:kind = '' OR kind = :kind) AND occurred_on <= :today
 ORDER BY occurred_on, id
 """
 
 
 def list_events(account: str, *, kind: Optional[str] = None, store: Store, today: date) -> tuple[str, list[EventView]]:
-    """The account's ledger, oldest first: (account name, events)."""
+    """The account's ledger as of ``today``, oldest first: (account name, events). Events dated
+    after today have not happened yet and are left out (see them with a later --as-of)."""
     from handoff_cli.services.milestones import account_for_read
     from handoff_cli.store import to_date
 
@@ -241,5 +246,5 @@ def list_events(account: str, *, kind: Optional[str] = None, store: Store, today
         check_kind(kind)
     with store.reader() as r:
         account_id, name = account_for_read(r, account)
-        rows = r.all(_LIST_SQL, {"account_id": account_id, "kind": kind or ""})
-    return name, [EventView(kind=k, occurred_on=to_date(on), value=_number(v), note=n) for k, on, v, n in rows]
+        rows = r.all(_LIST_SQL, {"account_id": account_id, "kind": kind or "", "today": today})
+    return name, [EventView(kind=k, on=to_date(on), value=_number(v), note=n) for k, on, v, n in rows]

@@ -49,7 +49,18 @@ class HandoverView:
     open_issues: Optional[str]
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        """The keys the brief's handover has too: a handover's people are `from` and `to`."""
+        return {
+            "account": self.account,
+            "handed_on": self.handed_on,
+            "from": self.from_person,
+            "to": self.to_person,
+            "gate_passed": self.gate_passed,
+            "joint_call": self.joint_call,
+            "promised": self.promised,
+            "customised": self.customised,
+            "open_issues": self.open_issues,
+        }
 
 
 @dataclass(frozen=True)

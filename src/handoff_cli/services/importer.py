@@ -32,6 +32,8 @@ from typing import Any, Optional
 
 from handoff_cli.errors import BadInput, HandoffError
 from handoff_cli.models import EVENT_KINDS, MOTIONS, utcnow
+from handoff_cli.services.dates import before_signed
+from handoff_cli.store import to_date
 from handoff_cli.text import fold, quoted
 
 ACCOUNT_FORMATS = ("auto", "hubspot", "salesforce", "handoff")
@@ -825,12 +827,14 @@ def import_events(
             sqlite = conn.dialect.name == "sqlite"
             by_name: dict[str, int] = {}
             by_ext: dict[str, int] = {}
-            for acc_id, name, ext in conn.exec_driver_sql(
-                "SELECT id, name, external_id FROM account WHERE voided_at IS NULL"
+            signed: dict[int, date] = {}
+            for acc_id, name, ext, signed_on in conn.exec_driver_sql(
+                "SELECT id, name, external_id, signed_on FROM account WHERE voided_at IS NULL"
             ):
                 by_name[fold(name)] = acc_id
+                signed[acc_id] = to_date(signed_on) or date.min
                 if ext:
-                    by_ext[ext] = acc_id
+                    by_ext[ext.casefold()] = acc_id
             mark = "?" if sqlite else "%s"
             sql = f"INSERT INTO event (account_id, kind, occurred_on, value, note, created_at) VALUES ({', '.join([mark] * 6)})"
             now = utcnow()  # the write's recorded instant (journal.py)
@@ -853,7 +857,7 @@ def import_events(
                     ref = cells[i_acc].strip()
                     acc_id = by_name.get(fold(ref))
                     if acc_id is None:
-                        acc_id = by_ext.get(ref)
+                        acc_id = by_ext.get(ref.casefold())
                         if acc_id is None:
                             raise _RowError(f"no account {ref!r}" if ref else "account is empty")
                     kind = cells[i_kind].strip().lower()
@@ -876,6 +880,8 @@ def import_events(
                     if not on_text.strip():
                         raise _RowError("on is required (the date of the event)")
                     on = dates.parse(on_text, "on")
+                    if on < signed[acc_id]:
+                        raise _RowError(before_signed(on, signed[acc_id]))
                     note = cells[i_note] if i_note is not None else ""
                     note = _text(note, "note", max_len=MAX_NOTE) if note else None
                 except _RowError as exc:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Optional
 
 from handoff_cli.errors import BadInput, Conflict, NotFound
 from handoff_cli.services.events import EventView, complete_open_milestones, record_milestone_event, recorded_fact_on
-from handoff_cli.services.lookup import close_matches, lookup_account
+from handoff_cli.services.lookup import close_matches, fold, lookup_account, prefix_matches
 from handoff_cli.text import quoted
 from handoff_cli.vocab import EVENT_OF_MILESTONE
 
@@ -163,10 +163,23 @@ def _find_milestone(session: Session, account_id: int, account_name: str, title:
     m = session.exec(select(Milestone).where(Milestone.account_id == account_id, Milestone.title_key == key)).first()
     if m is not None:
         return m
-    titles = session.exec(select(Milestone.title).where(Milestone.account_id == account_id)).all()
+    rows = session.exec(select(Milestone.id, Milestone.title).where(Milestone.account_id == account_id)).all()
+    titles = [t for _id, t in rows]
     if not titles:
         raise NotFound(
             f"{account_name} has no milestones yet: add one with `handoff milestone add` or `handoff milestone template`"
+        )
+    # like accounts: a unique prefix of the title or of a word of it (`sso`, `go-live`, `first close`)
+    folded = fold(title)
+    hits = [(mid, t) for mid, t in rows if prefix_matches(folded, fold(t), None)]
+    if len(hits) == 1:
+        found = session.get(Milestone, hits[0][0])
+        assert found is not None
+        return found
+    if hits:
+        names = ", ".join(quoted(t) for _mid, t in sorted(hits, key=lambda h: h[1].casefold()))
+        raise BadInput(
+            f"milestone {quoted(title)} of {account_name} is ambiguous: it fits {names}; type more of the title"
         )
     close = close_matches(title, titles)
     hint = (
@@ -257,12 +270,14 @@ def add_milestone(
 def complete_milestone(account: str, title: str, *, on: date, store: Store, today: date) -> MilestoneChange:
     """Mark a milestone done on a date; a go-live / first-workflow one records its event too."""
     from handoff_cli.services.common import find_account
+    from handoff_cli.services.dates import check_ledger_date
 
     with store.write() as s:
         acc = find_account(s, account)
         m = _find_milestone(s, acc.id, acc.name, title)
         if m.done_on is not None:
             raise BadInput(f"milestone {quoted(m.title)} of {acc.name} was done on {m.done_on.isoformat()} already")
+        check_ledger_date(on, acc.signed_on, acc.name, f"milestone {quoted(m.title)} done")
         m.done_on = on
         s.add(m)
         event = record_milestone_event(s, acc.id, m.kind, on)
@@ -281,14 +296,16 @@ def slip_milestone(
     account: str,
     title: str,
     *,
-    to: date,
+    to: Optional[date] = None,
+    by_days: Optional[int] = None,
     cause: str,
     note: Optional[str] = None,
     on: date,
     store: Store,
     today: date,
 ) -> MilestoneChange:
-    """Move an open milestone's due date, recording the slip; the baseline never changes."""
+    """Move an open milestone's due date to `to`, or by `by_days` from its current due date (one of
+    the two), recording the slip; the baseline never changes."""
     from handoff_cli.models import SLIP_CAUSES, Slip
     from handoff_cli.services.common import MAX_NOTE, clean_text, find_account
 
@@ -302,6 +319,15 @@ def slip_milestone(
             raise BadInput(
                 f"milestone {quoted(m.title)} of {acc.name} was done on {m.done_on.isoformat()}: a done milestone cannot slip"
             )
+        if by_days is not None:
+            if by_days == 0:
+                raise BadInput("--by 0 moves nothing: give a number of days other than 0 (--by 10d, --by=-3d)")
+            try:
+                to = m.due_on + timedelta(days=by_days)
+            except OverflowError:
+                raise BadInput(f"--by {by_days}d moves the due date out of range") from None
+        if to is None:
+            raise BadInput("give the new due date with --to DATE, or the move with --by DAYS")
         if to == m.due_on:
             raise BadInput(
                 f"milestone {quoted(m.title)} of {acc.name} is due on {to.isoformat()} already: give --to a different date"
@@ -335,14 +361,15 @@ def account_for_read(r: Reader, ref: str) -> tuple[int, str]:
 _LIST_SQL = """
 SELECT m.id, m.title, m.kind, m.side, m.baseline_due_on, m.due_on, m.done_on
 FROM milestone m
-WHERE m.account_id = :account_id
+WHERE m.account_id = :account_id AND m.added_on <= :today
 ORDER BY m.due_on, m.id
 """
 
 _SLIPS_SQL = """
 SELECT s.milestone_id, s.from_due_on, s.to_due_on
 FROM slip s JOIN milestone m ON m.id = s.milestone_id
-WHERE m.account_id = :account_id
+WHERE m.account_id = :account_id AND s.recorded_on <= :today
+ORDER BY s.recorded_on, s.id
 """
 
 
@@ -352,14 +379,20 @@ def list_milestones(account: str, *, store: Store, today: date) -> tuple[str, li
 
     with store.reader() as r:
         account_id, name = account_for_read(r, account)
-        rows = r.all(_LIST_SQL, {"account_id": account_id})
-        slips = r.all(_SLIPS_SQL, {"account_id": account_id})
+        rows = r.all(_LIST_SQL, {"account_id": account_id, "today": today})
+        slips = r.all(_SLIPS_SQL, {"account_id": account_id, "today": today})
+    # as of today: slips recorded later are not made yet, a done date after today has not come
     slip_days: dict[int, int] = {}
+    due_then: dict[int, date] = {}
     for mid, frm, to in slips:
         slip_days[mid] = slip_days.get(mid, 0) + (to_date(to) - to_date(frm)).days
+        due_then[mid] = to_date(to)
     out = []
-    for mid, title, kind, side, baseline, due, done in rows:
-        due, done = to_date(due), to_date(done)
+    rows = sorted(rows, key=lambda row: (due_then.get(row[0], to_date(row[4])), row[0]))
+    for mid, title, kind, side, baseline, _due, done in rows:
+        due = due_then.get(mid) or to_date(baseline) or date.min  # a baseline is never NULL
+        done_on = to_date(done)
+        done = done_on if done_on is not None and done_on <= today else None
         out.append(
             MilestoneView(
                 title=title,

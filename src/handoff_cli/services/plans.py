@@ -95,6 +95,7 @@ def set_plan(
     outcome: str,
     sponsor: Optional[str] = None,
     criteria: Optional[Sequence[str]] = None,
+    add_criteria: Optional[Sequence[str]] = None,
     on: date,
     store: Store,
     today: date,
@@ -109,6 +110,7 @@ def set_plan(
     outcome = clean_text(outcome, "outcome", max_len=MAX_PLAN_TEXT)
     sponsor = check_person(sponsor, "sponsor") if sponsor is not None else None
     new_criteria = _clean_criteria(criteria) if criteria else None
+    added = _clean_criteria(add_criteria) if add_criteria else ()
     with store.write() as s:
         acc = find_account(s, ref)
         prev = s.exec(
@@ -127,6 +129,9 @@ def set_plan(
                 select(PlanCriterion.text).where(PlanCriterion.plan_id == prev.id).order_by(PlanCriterion.position)
             ).all()
             new_criteria = tuple(rows)
+        if added:
+            # --add-criterion appends to the list this version keeps (given or carried forward)
+            new_criteria = _clean_criteria((*(new_criteria or ()), *added))
         plan = SuccessPlan(
             account_id=acc.id,
             version=(prev.version + 1) if prev is not None else 1,
