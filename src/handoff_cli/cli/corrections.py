@@ -27,10 +27,7 @@ def log(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Entries shown (newest first).")] = 50,
     fmt: FormatOpt = None,
 ) -> None:
-    """List the journal of writes, newest first: each change's id, when, the command, what it touched.
-
-    Example: handoff log --limit 5
-    """
+    """List the journal of writes, newest first: each change's id, when, the command, what it touched."""
     from handoff_cli.render import Col, emit_listing, fmt_name
     from handoff_cli.services.corrections import journal_entries
 
@@ -68,10 +65,7 @@ def undo(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be reverted; change nothing.")] = False,
     fmt: FormatOpt = None,
 ) -> None:
-    """Revert a change: the latest one not yet undone, or CHANGE-ID when nothing later touched its rows.
-
-    Example: handoff undo --dry-run
-    """
+    """Revert a change: the latest one not yet undone, or CHANGE-ID when nothing later touched its rows."""
     from handoff_cli.services.corrections import undo as undo_change
 
     today = get_today(ctx)
@@ -96,10 +90,7 @@ def void(
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it is voided (kept with the row).")],
     fmt: FormatOpt = None,
 ) -> None:
-    """Void an event logged by mistake: it is kept, marked, and left out of reports.
-
-    Example: handoff event void Acme 42 --reason "meant sponsor-contact"
-    """
+    """Void an event logged by mistake: it is kept, marked, and left out of reports."""
     from handoff_cli.services.corrections import void_event
 
     today = get_today(ctx)
@@ -125,10 +116,7 @@ def edit(
     ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Correct a milestone's title, kind or side, as if it had always been so (not a slip).
-
-    Example: handoff milestone edit Acme "Go-live" --kind go-live
-    """
+    """Correct a milestone's title, kind or side, as if it had always been so (not a slip)."""
     from handoff_cli.services.corrections import edit_milestone
 
     today = get_today(ctx)
@@ -141,10 +129,7 @@ def edit(
 
 
 def reopen(ctx: typer.Context, account: AccountArg, title: TitleArg, fmt: FormatOpt = None) -> None:
-    """Reopen a milestone marked done by mistake; the go-live or workflow-live it recorded is voided.
-
-    Example: handoff milestone reopen Acme "Go live"
-    """
+    """Reopen a milestone marked done by mistake; the go-live or workflow-live it recorded is voided."""
     from handoff_cli.services.corrections import reopen_milestone
 
     today = get_today(ctx)
@@ -164,10 +149,7 @@ def remove(
     reason: Annotated[Optional[str], typer.Option("--reason", metavar="TEXT", help="Why (kept with the row).")] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Remove a milestone added by mistake: it is voided (kept, marked), never deleted.
-
-    Example: handoff milestone remove Acme "Webhooks" --reason "not in the contract"
-    """
+    """Remove a milestone added by mistake: it is voided (kept, marked), never deleted."""
     from handoff_cli.services.corrections import remove_milestone
 
     today = get_today(ctx)
@@ -187,10 +169,7 @@ def rename(
     new_name: Annotated[str, typer.Argument(metavar="NEW-NAME", help="The right name.")],
     fmt: FormatOpt = None,
 ) -> None:
-    """Fix a person's name everywhere it is stored: assignments, plan sponsors, handovers.
-
-    Example: handoff people rename "Raj Pate" "Raj Patel"
-    """
+    """Fix a person's name everywhere it is stored: assignments, plan sponsors, handovers."""
     from handoff_cli.services.corrections import rename_person
 
     today = get_today(ctx)
@@ -205,10 +184,7 @@ def rename(
 
 
 def unarchive(ctx: typer.Context, account: AccountArg, fmt: FormatOpt = None) -> None:
-    """Bring back an account archived by mistake, as if it had never been archived.
-
-    Example: handoff account unarchive Acme
-    """
+    """Bring back an account archived by mistake, as if it had never been archived."""
     from handoff_cli.services.corrections import unarchive_account
 
     today = get_today(ctx)
@@ -216,13 +192,9 @@ def unarchive(ctx: typer.Context, account: AccountArg, fmt: FormatOpt = None) ->
     _emit(today, fmt, out, f"unarchived {out['account']} (it was archived on {out['was_archived_on'].isoformat()})")
 
 
-people_app = typer.Typer(help="People: fix a person's name everywhere it is stored.", no_args_is_help=True)
-people_app.command("rename")(rename)
-
-
 def register(root: typer.Typer) -> None:
     """Attach log and undo to the root, and each correction to its group."""
-    from handoff_cli.cli import accounts, events, milestones
+    from handoff_cli.cli import accounts, events, milestones, people
 
     root.command("log")(log)
     root.command("undo")(undo)
@@ -231,4 +203,4 @@ def register(root: typer.Typer) -> None:
     milestones.app.command("reopen")(reopen)
     milestones.app.command("remove")(remove)
     accounts.app.command("unarchive")(unarchive)
-    root.add_typer(people_app, name="people")
+    people.app.command("rename")(rename)

@@ -48,6 +48,14 @@ EXAMPLES: dict[str, str] = {
     "import events": "handoff import events examples/demo-usage.csv --dry-run",
     "config path": "handoff config path",
     "config show": "handoff config show --format json",
+    "log": "handoff log --limit 5",
+    "undo": "handoff undo --dry-run",
+    "event void": 'handoff event void harbor 40 --reason "logged twice"',
+    "milestone edit": 'handoff milestone edit quarry "SSO with Azure AD" --side vendor',
+    "milestone reopen": 'handoff milestone reopen quarry "Install shop-floor gateway"',
+    "milestone remove": 'handoff milestone remove quarry "Downtime dashboard configuration"',
+    "people rename": 'handoff people rename "Sofia Martins" "Sofía Martins"',
+    "account unarchive": "handoff account unarchive bluebird",
 }
 
 ROOT_EPILOG = """\b
