@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 from handoff_cli.errors import BadInput
 from handoff_cli.vocab import MILESTONE_KINDS, MOTIONS, SEVERITIES
@@ -160,7 +160,7 @@ def validate(data: dict[str, Any], *, path: Path, text: str = "") -> None:
     """Reject unknown sections, unknown rule ids and keys, and values of the wrong type.
     The error names the file, the key, and the line when it can be found."""
 
-    def fail(dotted: str, why: str) -> None:
+    def fail(dotted: str, why: str) -> NoReturn:
         line = _line_of(text, dotted)
         where = f"{path}, line {line}" if line else str(path)
         raise BadInput(f"config {where}: {dotted} {why}")

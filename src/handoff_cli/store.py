@@ -231,10 +231,10 @@ class Store:
                 conn.close()
         from sqlalchemy import text
 
-        with self._pg_errors(), self.engine_raw().connect() as conn:
-            if conn.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None:
+        with self._pg_errors(), self.engine_raw().connect() as pg:
+            if pg.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None:
                 return None
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return pg.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     @contextmanager
     def _pg_errors(self) -> Iterator[None]:
@@ -257,9 +257,10 @@ class Store:
         if self._ready:
             return
         if self.is_sqlite:
-            if self.path is not None and not self.path.exists():
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+            path = self.path
+            if path is not None and not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
                 os.close(fd)
             rev = self.revision()
             if rev != SCHEMA_HEAD:
@@ -267,12 +268,12 @@ class Store:
                     raise StoreError(
                         f"store {self.display()} is at schema {rev}, newer than this handoff knows: upgrade handoff"
                     )
-                if rev is not None:
+                if rev is not None and path is not None:
                     # a unique name: a retry in the same second must not clash with the last backup
-                    stamp, n = f"{self.path.name}.bak-{rev}-{int(time.time())}", 1
-                    dest = self.path.with_name(stamp)
+                    stamp, n = f"{path.name}.bak-{rev}-{int(time.time())}", 1
+                    dest = path.with_name(stamp)
                     while dest.exists():
-                        dest, n = self.path.with_name(f"{stamp}-{n}"), n + 1
+                        dest, n = path.with_name(f"{stamp}-{n}"), n + 1
                     self.backup(dest)
                 self.upgrade()
         else:
@@ -311,6 +312,7 @@ class Store:
                     # row. So keys are off while migrating (the pragma only takes effect outside
                     # a transaction) and checked before the migration commits.
                     raw = conn.connection.driver_connection
+                    assert raw is not None, "a connection just opened has its sqlite3 connection"
                     raw.execute("PRAGMA foreign_keys=OFF")
                     try:
                         with conn.begin():
@@ -445,10 +447,10 @@ class Store:
         else:
             from sqlalchemy import text
 
-            with self._pg_errors(), self.engine.connect() as conn:
-                conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-                with conn.begin():
-                    core = CoreReader(conn, text)
+            with self._pg_errors(), self.engine.connect() as pg:
+                pg = pg.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+                with pg.begin():
+                    core = CoreReader(pg, text)
                     core.cache = self._reader_cache
                     core.visible(None if every_row else self.known_at, every_row)
                     yield core

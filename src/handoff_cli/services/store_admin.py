@@ -87,6 +87,7 @@ def check_store(*, store: Store) -> list[Check]:
     else:
         checks.append(Check("integrity", "skipped", "PostgreSQL: SQLite's integrity_check does not apply"))
         checks.append(Check("foreign keys", "skipped", "PostgreSQL: foreign keys are enforced by the server"))
+    problem: str | None
     try:
         rev = store.revision()
     except StoreError as exc:
