@@ -149,6 +149,11 @@ def to_date(value: Any) -> date | None:
     return date.fromisoformat(value)
 
 
+def as_date(value: Any) -> date:
+    """A NOT NULL DATE column as read by either backend (ISO text on SQLite)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def migrations_dir() -> Path:
     """Alembic scripts: inside the installed package, else the source checkout's migrations/."""
     here = Path(__file__).resolve().parent

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import ModuleType
 from typing import Annotated, Optional
 
 import typer
@@ -16,22 +17,24 @@ from handoff_cli.errors import HandoffError, StoreBusy
 from handoff_cli.render import safe
 
 
-def _click_errors():
+def _click_errors() -> tuple[ModuleType, type[Exception], type[Exception]]:
     """Click's exception types as Typer raises them: Typer >= 0.20 bundles its own
     copy of click (typer._click), whose exceptions are not the `click` package's."""
     try:
         from typer._click import exceptions
         from typer.exceptions import Abort, Exit
+
+        return exceptions, Abort, Exit
     except ImportError:  # a Typer that runs on the click package itself
-        from click import exceptions
-        from click.exceptions import Abort, Exit
-    return exceptions, Abort, Exit
+        import click.exceptions
+
+        return click.exceptions, click.exceptions.Abort, click.exceptions.Exit
 
 
 class HandoffGroup(TyperGroup):
     """Maps every expected failure to one line on stderr and its exit code, once, here."""
 
-    def main(self, *args, **kwargs):  # type: ignore[override]
+    def main(self, *args, **kwargs):
         errors, Abort, _ = _click_errors()
 
         standalone = kwargs.pop("standalone_mode", True)
@@ -50,7 +53,8 @@ class HandoffGroup(TyperGroup):
                 typer.echo(f"handoff: {dashed}", err=True)
                 rv = 2
             else:
-                rv = super().main(*args, standalone_mode=False, **kwargs)
+                kwargs["standalone_mode"] = False  # failures come back here as exceptions
+                rv = super().main(*args, **kwargs)
         except errors.NoArgsIsHelpError as exc:
             typer.echo(exc.format_message(), err=False)
             code = 0
@@ -70,7 +74,7 @@ class HandoffGroup(TyperGroup):
             sys.exit(code)
         return code
 
-    def invoke(self, ctx):  # type: ignore[override]
+    def invoke(self, ctx):
         from handoff_cli.cli.common import flush_warnings
 
         try:

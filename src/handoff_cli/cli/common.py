@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional, overload
 
 import typer
 
@@ -178,6 +178,12 @@ def flush_warnings(print_them: bool) -> None:
     PENDING_WARNINGS.clear()
 
 
+@overload
+def parse_opt_date(ctx: typer.Context, value: str, what: str, today: Optional[date] = None) -> date: ...
+@overload
+def parse_opt_date(
+    ctx: typer.Context, value: Optional[str], what: str, today: Optional[date] = None
+) -> Optional[date]: ...
 def parse_opt_date(ctx: typer.Context, value: Optional[str], what: str, today: Optional[date] = None) -> Optional[date]:
     """An optional date option; offsets count from `today` (a report's own --as-of), else the clock."""
     from handoff_cli.clock import parse_date

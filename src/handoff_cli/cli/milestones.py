@@ -99,9 +99,10 @@ def done(ctx: typer.Context, account: AccountArg, title: TitleArg, on: OnOpt = N
     from handoff_cli.services.milestones import complete_milestone
 
     today = get_today(ctx)
-    change = complete_milestone(account, title, on=get_on(ctx, on), store=get_store(ctx), today=today)
+    done_on = get_on(ctx, on)
+    change = complete_milestone(account, title, on=done_on, store=get_store(ctx), today=today)
     m = change.milestone
-    message = f"milestone {quoted(m.title)} of {change.account} done on {m.done_on.isoformat()}"
+    message = f"milestone {quoted(m.title)} of {change.account} done on {done_on.isoformat()}"
     if change.event is not None:
         message += f"; recorded the {change.event.kind} event"
     if change.completed_milestones:
@@ -147,6 +148,7 @@ def slip(
         today=today,
     )
     sl = change.slip
+    assert sl is not None, "slip_milestone returns the slip it recorded"
     _emit_change(
         change,
         fmt,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from handoff_cli.config import MOTIONS, load_config
 from handoff_cli.errors import BadInput, Conflict
-from handoff_cli.store import Store, to_date
+from handoff_cli.store import Store, as_date, to_date
 from handoff_cli.text import quoted
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -231,7 +231,7 @@ def _row_view(row, targets: dict[str, int]) -> AccountView:
     return AccountView(
         name=name,
         external_id=ext,
-        signed_on=to_date(signed),
+        signed_on=as_date(signed),
         motion=motion,
         segment=segment,
         ttv_target_days=int(target if target is not None else targets[motion]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 from sqlmodel import Session
 
 from handoff_cli import text
@@ -11,6 +13,10 @@ MAX_TEXT = text.MAX_TEXT
 MAX_NOTE = text.MAX_NOTE
 
 
+@overload
+def clean_text(value: str | None, what: str, *, required: Literal[True] = True, max_len: int = MAX_TEXT) -> str: ...
+@overload
+def clean_text(value: str | None, what: str, *, required: bool, max_len: int = MAX_TEXT) -> str | None: ...
 def clean_text(value: str | None, what: str, *, required: bool = True, max_len: int = MAX_TEXT) -> str | None:
     """A user-supplied text as the store keeps it (handoff_cli.text.clean: NFC, stripped; refused
     when empty but required, too long, or holding control or format characters)."""

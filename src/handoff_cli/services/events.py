@@ -18,6 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from handoff_cli.errors import BadInput
+from handoff_cli.services.rows import stored_id
 from handoff_cli.vocab import EVENT_OF_MILESTONE, MILESTONE_OF_EVENT
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -138,14 +139,14 @@ def complete_open_milestones(session: Session, account_id: int, event_kind: str,
     milestone_kind = EVENT_MILESTONE_KIND.get(event_kind)
     if milestone_kind is None:
         return []
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from handoff_cli.models import Milestone
 
     rows = session.exec(
         select(Milestone)
-        .where(Milestone.account_id == account_id, Milestone.kind == milestone_kind, Milestone.done_on.is_(None))
-        .order_by(Milestone.due_on, Milestone.id)
+        .where(Milestone.account_id == account_id, Milestone.kind == milestone_kind, col(Milestone.done_on).is_(None))
+        .order_by(col(Milestone.due_on), col(Milestone.id))
     ).all()
     for m in rows:
         m.done_on = on
@@ -220,8 +221,8 @@ def log_event(
     with store.write() as s:
         acc = find_account(s, account)
         check_ledger_date(on, acc.signed_on, acc.name, f"the {kind} event")
-        s.add(Event(account_id=acc.id, kind=kind, occurred_on=on, value=number, note=note))
-        completed = complete_open_milestones(s, acc.id, kind, on)
+        s.add(Event(account_id=stored_id(acc), kind=kind, occurred_on=on, value=number, note=note))
+        completed = complete_open_milestones(s, stored_id(acc), kind, on)
         return EventLogged(
             account=acc.name,
             event=EventView(kind=kind, on=on, value=_number(number), note=note),
@@ -240,11 +241,11 @@ def list_events(account: str, *, kind: Optional[str] = None, store: Store, today
     """The account's ledger as of ``today``, oldest first: (account name, events). Events dated
     after today have not happened yet and are left out (see them with a later --as-of)."""
     from handoff_cli.services.milestones import account_for_read
-    from handoff_cli.store import to_date
+    from handoff_cli.store import as_date
 
     if kind is not None:
         check_kind(kind)
     with store.reader() as r:
         account_id, name = account_for_read(r, account)
         rows = r.all(_LIST_SQL, {"account_id": account_id, "kind": kind or "", "today": today})
-    return name, [EventView(kind=k, on=to_date(on), value=_number(v), note=n) for k, on, v, n in rows]
+    return name, [EventView(kind=k, on=as_date(on), value=_number(v), note=n) for k, on, v, n in rows]

@@ -30,6 +30,7 @@ from datetime import date
 from typing import Any, Optional
 
 from handoff_cli.errors import BadInput, Conflict
+from handoff_cli.services.rows import stored_id
 from handoff_cli.store import Store
 from handoff_cli.vocab import GATE_KINDS
 
@@ -83,7 +84,7 @@ class HandoverResult:
 
 def gate_missing(session, account_id: int, motion: str, on: date) -> tuple[str, ...]:
     """The value gate's facts not yet recorded on ``on`` (the gate itself: domain.facts)."""
-    from sqlmodel import func, select
+    from sqlmodel import col, func, select
 
     from handoff_cli.domain.facts import gate_missing as missing_on
     from handoff_cli.models import Event
@@ -91,7 +92,7 @@ def gate_missing(session, account_id: int, motion: str, on: date) -> tuple[str, 
     first = dict(
         session.exec(
             select(Event.kind, func.min(Event.occurred_on))
-            .where(Event.account_id == account_id, Event.kind.in_(GATE_KINDS["high-touch"]))  # type: ignore[attr-defined]
+            .where(Event.account_id == account_id, col(Event.kind).in_(GATE_KINDS["high-touch"]))
             .group_by(Event.kind)
         ).all()
     )
@@ -111,7 +112,7 @@ def record_handover(
     today: date,
 ) -> HandoverResult:
     """Hand ``ref`` from its implementation owner to the CSM ``to`` on ``on`` (see the module docstring)."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from handoff_cli.models import Handover
     from handoff_cli.services.common import clean_text, find_account
@@ -136,14 +137,14 @@ def record_handover(
         latest = s.exec(
             select(Handover)
             .where(Handover.account_id == acc.id)
-            .order_by(Handover.handed_on.desc(), Handover.id.desc())  # type: ignore[union-attr]
+            .order_by(col(Handover.handed_on).desc(), col(Handover.id).desc())
         ).first()
         if latest is not None and on < latest.handed_on:
             raise BadInput(
                 f"{acc.name} was handed over on {latest.handed_on.isoformat()} already: "
                 f"date a new handover on or after that (--on)"
             )
-        impl = open_assignment(s, acc.id, "implementation")
+        impl = open_assignment(s, stored_id(acc), "implementation")
         if impl is not None:
             release = check_release(s, acc, "implementation", on)
         else:
@@ -157,14 +158,14 @@ def record_handover(
                 f"{acc.name} was handed over to {latest.to_person} on {latest.handed_on.isoformat()} already "
                 f"and nobody holds implementation: nothing to hand over"
             )
-        missing = gate_missing(s, acc.id, acc.motion, on)
+        missing = gate_missing(s, stored_id(acc), acc.motion, on)
 
         # write
         if release is not None:
             apply_release(s, release)
         _assigned, replaced = apply_assign(s, csm)
         row = Handover(
-            account_id=acc.id,
+            account_id=stored_id(acc),
             handed_on=on,
             from_person=impl.person if impl is not None else None,
             to_person=to,

@@ -105,7 +105,7 @@ def norm_header(text: str) -> str:
 
 def _detect_encoding(path: Path, notify: Optional[Notify]) -> str:
     """utf-8-sig when the whole file decodes as UTF-8, else cp1252 (with a warning)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with open(path, "rb") as f:
             while chunk := f.read(1 << 20):
@@ -405,6 +405,13 @@ def _require(src: CsvSource, fmt: str) -> dict[str, Optional[int]]:
             f"for {_LABELS[fmt]} (found: {found})"
         )
     return _columns(src, _REQUIRED[fmt][0])
+
+
+def _present(cols: dict[str, Optional[int]], name: str) -> int:
+    """The index of a column that _require has checked is there."""
+    index = cols[name]
+    assert index is not None, f"_require let a file without column {name!r} through"
+    return index
 
 
 def detect_account_format(src: CsvSource) -> str:
@@ -740,8 +747,9 @@ def import_accounts(
 
     from sqlalchemy import insert, update
 
-    from handoff_cli.models import Account, utcnow
+    from handoff_cli.models import metadata, utcnow
 
+    account = metadata.tables["account"]
     with store.write() as s:
         conn = s.connection()
         existing = _account_dicts(conn.exec_driver_sql(_ACCOUNT_SQL).all())
@@ -752,7 +760,7 @@ def import_accounts(
             now = utcnow()
             if creates:
                 conn.execute(
-                    insert(Account.__table__),
+                    insert(account),
                     [
                         {**{f: a[f] for f in _FIELDS}, "name_key": a["name"].casefold(), "created_at": now}
                         for a in creates
@@ -760,8 +768,8 @@ def import_accounts(
                 )
             for a in updates:
                 conn.execute(
-                    update(Account.__table__)
-                    .where(Account.__table__.c.id == a["id"])
+                    update(account)
+                    .where(account.c.id == a["id"])
                     .values(**{f: a[f] for f in _FIELDS}, name_key=a["name"].casefold())
                 )
     return ImportResult(
@@ -810,7 +818,8 @@ def import_events(
 
     from handoff_cli.services.events import EVENT_MILESTONE_KIND, validate_event
 
-    i_acc, i_kind, i_on, i_val, i_note = (cols[c] for c in ("account", "kind", "on", "value", "note"))
+    i_acc, i_kind, i_on = (_present(cols, c) for c in ("account", "kind", "on"))
+    i_val, i_note = cols["value"], cols["note"]
     width = 1 + max(i for i in (i_acc, i_kind, i_on, i_val, i_note) if i is not None)
     decimal_comma = src.delimiter == ";"
 
@@ -882,8 +891,8 @@ def import_events(
                     on = dates.parse(on_text, "on")
                     if on < signed[acc_id]:
                         raise _RowError(before_signed(on, signed[acc_id]))
-                    note = cells[i_note] if i_note is not None else ""
-                    note = _text(note, "note", max_len=MAX_NOTE) if note else None
+                    note_cell = cells[i_note] if i_note is not None else ""
+                    note = _text(note_cell, "note", max_len=MAX_NOTE) if note_cell else None
                 except _RowError as exc:
                     rejected.append(RowProblem(line, str(exc)))
                     if not skip_invalid:

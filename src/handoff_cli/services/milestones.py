@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from handoff_cli.errors import BadInput, Conflict, NotFound
 from handoff_cli.services.events import EventView, complete_open_milestones, record_milestone_event, recorded_fact_on
 from handoff_cli.services.lookup import close_matches, fold, lookup_account, prefix_matches
+from handoff_cli.services.rows import stored_id
 from handoff_cli.text import quoted
 from handoff_cli.vocab import EVENT_OF_MILESTONE
 
@@ -133,11 +134,13 @@ def status_of(due_on: date, done_on: Optional[date], today: date) -> str:
 
 
 def _slip_days(session: Session, milestone_id: int) -> int:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from handoff_cli.models import Slip
 
-    rows = session.exec(select(Slip.from_due_on, Slip.to_due_on).where(Slip.milestone_id == milestone_id)).all()
+    rows = session.exec(
+        select(col(Slip.from_due_on), col(Slip.to_due_on)).where(Slip.milestone_id == milestone_id)
+    ).all()
     return sum((to - frm).days for frm, to in rows)
 
 
@@ -255,13 +258,13 @@ def add_milestone(
     check_side(side)
     with store.write() as s:
         acc = find_account(s, account)
-        clash = existing_title_keys(s, acc.id).get(title_key(title))
+        clash = existing_title_keys(s, stored_id(acc)).get(title_key(title))
         if clash is not None:
             raise Conflict(
                 f"{acc.name} has a milestone {quoted(clash)} already (titles are unique per account, ignoring case)"
             )
-        m = new_milestone(acc.id, title, kind, side, due_on, on)
-        note = done_by_recorded_fact(s, acc.id, acc.name, m)
+        m = new_milestone(stored_id(acc), title, kind, side, due_on, on)
+        note = done_by_recorded_fact(s, stored_id(acc), acc.name, m)
         s.add(m)
         s.flush()
         return MilestoneChange(account=acc.name, milestone=view_of(m, 0, today), notes=(note,) if note else ())
@@ -274,19 +277,19 @@ def complete_milestone(account: str, title: str, *, on: date, store: Store, toda
 
     with store.write() as s:
         acc = find_account(s, account)
-        m = _find_milestone(s, acc.id, acc.name, title)
+        m = _find_milestone(s, stored_id(acc), acc.name, title)
         if m.done_on is not None:
             raise BadInput(f"milestone {quoted(m.title)} of {acc.name} was done on {m.done_on.isoformat()} already")
         check_ledger_date(on, acc.signed_on, acc.name, f"milestone {quoted(m.title)} done")
         m.done_on = on
         s.add(m)
-        event = record_milestone_event(s, acc.id, m.kind, on)
+        event = record_milestone_event(s, stored_id(acc), m.kind, on)
         # one fact: every other open milestone of the kind is completed on that date too
         event_kind = EVENT_OF_MILESTONE.get(m.kind)
-        others = complete_open_milestones(s, acc.id, event_kind, on) if event_kind is not None else []
+        others = complete_open_milestones(s, stored_id(acc), event_kind, on) if event_kind is not None else []
         return MilestoneChange(
             account=acc.name,
-            milestone=view_of(m, _slip_days(s, m.id), today),
+            milestone=view_of(m, _slip_days(s, stored_id(m)), today),
             event=event,
             completed_milestones=tuple(others),
         )
@@ -314,7 +317,7 @@ def slip_milestone(
     note = clean_text(note, "note", required=False, max_len=MAX_NOTE)
     with store.write() as s:
         acc = find_account(s, account)
-        m = _find_milestone(s, acc.id, acc.name, title)
+        m = _find_milestone(s, stored_id(acc), acc.name, title)
         if m.done_on is not None:
             raise BadInput(
                 f"milestone {quoted(m.title)} of {acc.name} was done on {m.done_on.isoformat()}: a done milestone cannot slip"
@@ -332,14 +335,16 @@ def slip_milestone(
             raise BadInput(
                 f"milestone {quoted(m.title)} of {acc.name} is due on {to.isoformat()} already: give --to a different date"
             )
-        slip = Slip(milestone_id=m.id, recorded_on=on, from_due_on=m.due_on, to_due_on=to, cause=cause, note=note)
+        slip = Slip(
+            milestone_id=stored_id(m), recorded_on=on, from_due_on=m.due_on, to_due_on=to, cause=cause, note=note
+        )
         m.due_on = to
         s.add(slip)
         s.add(m)
         s.flush()
         return MilestoneChange(
             account=acc.name,
-            milestone=view_of(m, _slip_days(s, m.id), today),
+            milestone=view_of(m, _slip_days(s, stored_id(m)), today),
             slip=SlipView(
                 recorded_on=on,
                 from_due_on=slip.from_due_on,
@@ -375,7 +380,7 @@ ORDER BY s.recorded_on, s.id
 
 def list_milestones(account: str, *, store: Store, today: date) -> tuple[str, list[MilestoneView]]:
     """The account's milestones in due order: (account name, milestones)."""
-    from handoff_cli.store import to_date
+    from handoff_cli.store import as_date, to_date
 
     with store.reader() as r:
         account_id, name = account_for_read(r, account)
@@ -385,8 +390,8 @@ def list_milestones(account: str, *, store: Store, today: date) -> tuple[str, li
     slip_days: dict[int, int] = {}
     due_then: dict[int, date] = {}
     for mid, frm, to in slips:
-        slip_days[mid] = slip_days.get(mid, 0) + (to_date(to) - to_date(frm)).days
-        due_then[mid] = to_date(to)
+        slip_days[mid] = slip_days.get(mid, 0) + (as_date(to) - as_date(frm)).days
+        due_then[mid] = as_date(to)
     out = []
     rows = sorted(rows, key=lambda row: (due_then.get(row[0], to_date(row[4])), row[0]))
     for mid, title, kind, side, baseline, _due, done in rows:
@@ -398,7 +403,7 @@ def list_milestones(account: str, *, store: Store, today: date) -> tuple[str, li
                 title=title,
                 kind=kind,
                 side=side,
-                baseline_due_on=to_date(baseline),
+                baseline_due_on=as_date(baseline),
                 due_on=due,
                 done_on=done,
                 slip_days=slip_days.get(mid, 0),

@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from handoff_cli.errors import BadInput
 from handoff_cli.services.lookup import AccountRef, lookup_account  # noqa: F401  (re-exported)
-from handoff_cli.store import Store, to_date
+from handoff_cli.services.rows import stored_id
+from handoff_cli.store import Store, as_date, to_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -144,26 +145,26 @@ class ReleaseStep:
 
 
 def open_assignment(session: Session, account_id: int, role: str) -> Optional[Assignment]:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from handoff_cli.models import Assignment
 
     return session.exec(
         select(Assignment)
-        .where(Assignment.account_id == account_id, Assignment.role == role, Assignment.end_on.is_(None))  # type: ignore[union-attr]
-        .order_by(Assignment.start_on.desc(), Assignment.id.desc())  # type: ignore[union-attr]
+        .where(Assignment.account_id == account_id, Assignment.role == role, col(Assignment.end_on).is_(None))
+        .order_by(col(Assignment.start_on).desc(), col(Assignment.id).desc())
     ).first()
 
 
 def _last_ended(session: Session, account_id: int, role: str) -> Optional[Assignment]:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from handoff_cli.models import Assignment
 
     return session.exec(
         select(Assignment)
-        .where(Assignment.account_id == account_id, Assignment.role == role, Assignment.end_on.is_not(None))  # type: ignore[union-attr]
-        .order_by(Assignment.end_on.desc(), Assignment.id.desc())  # type: ignore[union-attr]
+        .where(Assignment.account_id == account_id, Assignment.role == role, col(Assignment.end_on).is_not(None))
+        .order_by(col(Assignment.end_on).desc(), col(Assignment.id).desc())
     ).first()
 
 
@@ -175,7 +176,7 @@ def check_not_backdated(session: Session, acc: Account, role: str, on: date, cur
             f"{current.person} has held the {role} role on {acc.name} since {current.start_on.isoformat()}: "
             f"date the change on or after that (--on)"
         )
-    last = _last_ended(session, acc.id, role)
+    last = _last_ended(session, stored_id(acc), role)
     if last is not None and last.end_on is not None and on < last.end_on:
         raise BadInput(
             f"{last.person} held the {role} role on {acc.name} until {last.end_on.isoformat()}: "
@@ -185,7 +186,7 @@ def check_not_backdated(session: Session, acc: Account, role: str, on: date, cur
 
 def check_assign(session: Session, acc: Account, role: str, person: str, on: date) -> AssignStep:
     """Check that ``person`` may take ``role`` on ``on``; nothing is written."""
-    current = open_assignment(session, acc.id, role)
+    current = open_assignment(session, stored_id(acc), role)
     check_not_backdated(session, acc, role, on, current)
     changed = not (current is not None and same_person(current.person, person))
     return AssignStep(account=acc, role=role, person=person, on=on, current=current, changed=changed)
@@ -203,14 +204,14 @@ def apply_assign(session: Session, step: AssignStep) -> tuple[AssignmentView, Op
         step.current.end_on = step.on
         session.add(step.current)
         ended = _view(step.current)
-    new = Assignment(account_id=step.account.id, role=step.role, person=step.person, start_on=step.on)
+    new = Assignment(account_id=stored_id(step.account), role=step.role, person=step.person, start_on=step.on)
     session.add(new)
     session.flush()
     return _view(new), ended
 
 
 def check_release(session: Session, acc: Account, role: str, on: date) -> ReleaseStep:
-    current = open_assignment(session, acc.id, role)
+    current = open_assignment(session, stored_id(acc), role)
     if current is None:
         raise BadInput(f"nobody holds the {role} role on {acc.name}: nothing to release (see `handoff owner history`)")
     check_not_backdated(session, acc, role, on, current)
@@ -252,7 +253,7 @@ def release_owner(ref: str, role: str, *, on: date, store: Store, today: date) -
         ownerless = False
         if acc.motion == "high-touch" and role in ("implementation", "csm"):
             other = "csm" if role == "implementation" else "implementation"
-            ownerless = open_assignment(s, acc.id, other) is None
+            ownerless = open_assignment(s, stored_id(acc), other) is None
         return OwnerChange(account=acc.name, role=role, assignment=ended, ended=None, changed=True, ownerless=ownerless)
 
 
@@ -276,7 +277,7 @@ def owner_history(ref: str, *, store: Store, today: date) -> OwnerHistory:
     shown: list[AssignmentView] = []
     later = 0
     for role, person, start, end in rows:
-        start, end = to_date(start), to_date(end)
+        start, end = as_date(start), to_date(end)
         if start > today:
             later += 1
             continue

@@ -32,7 +32,8 @@ from typing import Any, Optional
 
 from handoff_cli.errors import BadInput
 from handoff_cli.services.owners import AssignmentView, lookup_account
-from handoff_cli.store import Store, to_date
+from handoff_cli.services.rows import stored_id
+from handoff_cli.store import Store, as_date
 from handoff_cli.text import quoted
 
 MAX_PLAN_TEXT = 10_000
@@ -101,7 +102,7 @@ def set_plan(
     today: date,
 ) -> PlanSet:
     """Write the next version of the account's success plan (see the module docstring for what carries forward)."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from handoff_cli.models import PlanCriterion, SuccessPlan
     from handoff_cli.services.common import clean_text, find_account
@@ -114,7 +115,7 @@ def set_plan(
     with store.write() as s:
         acc = find_account(s, ref)
         prev = s.exec(
-            select(SuccessPlan).where(SuccessPlan.account_id == acc.id).order_by(SuccessPlan.version.desc())  # type: ignore[union-attr]
+            select(SuccessPlan).where(SuccessPlan.account_id == acc.id).order_by(col(SuccessPlan.version).desc())
         ).first()
         if prev is not None and on < prev.agreed_on:
             raise BadInput(
@@ -126,14 +127,14 @@ def set_plan(
             sponsor = step.current.person  # the holder's spelling, not a second one for the same person
         if new_criteria is None and prev is not None:
             rows = s.exec(
-                select(PlanCriterion.text).where(PlanCriterion.plan_id == prev.id).order_by(PlanCriterion.position)
+                select(PlanCriterion.text).where(PlanCriterion.plan_id == prev.id).order_by(col(PlanCriterion.position))
             ).all()
             new_criteria = tuple(rows)
         if added:
             # --add-criterion appends to the list this version keeps (given or carried forward)
             new_criteria = _clean_criteria((*(new_criteria or ()), *added))
         plan = SuccessPlan(
-            account_id=acc.id,
+            account_id=stored_id(acc),
             version=(prev.version + 1) if prev is not None else 1,
             outcome=outcome,
             sponsor=sponsor if sponsor is not None else (prev.sponsor if prev is not None else None),
@@ -142,7 +143,7 @@ def set_plan(
         s.add(plan)
         s.flush()
         for pos, text in enumerate(new_criteria or (), start=1):
-            s.add(PlanCriterion(plan_id=plan.id, position=pos, text=text))
+            s.add(PlanCriterion(plan_id=stored_id(plan), position=pos, text=text))
         assigned = replaced = None
         if step is not None and step.changed:
             assigned, replaced = apply_assign(s, step)
@@ -180,7 +181,7 @@ def show_plans(ref: str, *, store: Store, today: date) -> PlanList:
     shown: list[PlanView] = []
     later = 0
     for pid, version, agreed, outcome, sponsor in plans:
-        agreed = to_date(agreed)
+        agreed = as_date(agreed)
         if agreed > today:
             later += 1
             continue

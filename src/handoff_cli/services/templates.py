@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from handoff_cli.errors import BadInput, Conflict, NotFound
+from handoff_cli.services.rows import stored_id
 from handoff_cli.text import quoted
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -200,7 +201,7 @@ def apply_template(
         ) from None
     with store.write() as s:
         acc = find_account(s, account)
-        existing = existing_title_keys(s, acc.id)
+        existing = existing_title_keys(s, stored_id(acc))
         clashes = [existing[item.title.casefold()] for item in template.items if item.title.casefold() in existing]
         if clashes:
             raise Conflict(
@@ -208,9 +209,10 @@ def apply_template(
                 f"template {template.name!r} added nothing (titles are unique per account, ignoring case)"
             )
         rows = [
-            new_milestone(acc.id, item.title, item.kind, item.side, due, on) for item, due in zip(template.items, dues)
+            new_milestone(stored_id(acc), item.title, item.kind, item.side, due, on)
+            for item, due in zip(template.items, dues)
         ]
-        notes = [note for m in rows if (note := done_by_recorded_fact(s, acc.id, acc.name, m))]
+        notes = [note for m in rows if (note := done_by_recorded_fact(s, stored_id(acc), acc.name, m))]
         s.add_all(rows)
         s.flush()
         ordered = sorted(rows, key=lambda m: (m.due_on, m.id))
