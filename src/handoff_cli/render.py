@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from handoff_cli.text import UNSAFE_CATEGORIES
 
@@ -38,7 +38,7 @@ SCHEMA_VERSION = 1
 class Col:
     key: str
     header: str
-    justify: str = "left"
+    justify: Literal["left", "center", "right"] = "left"
     # On a terminal (PRODUCT.md section 6): the one free-text column takes the width left
     # and is cut with an ellipsis; columns with a drop rank give way first (highest first)
     # when the rest would not fit; every other cell (names, ids, dates, rule ids) stays whole.
@@ -288,11 +288,11 @@ def table(
         # plain: the last column's padding counts too
         shown, widths = fit_columns(rows, columns, width if fancy else width - GAP)
         for c in shown:
-            t.add_column(text(c.header), justify=c.justify, no_wrap=True, overflow="ellipsis", width=widths[c.key])  # type: ignore[arg-type]
+            t.add_column(text(c.header), justify=c.justify, no_wrap=True, overflow="ellipsis", width=widths[c.key])
     else:
         shown = list(columns)
         for c in shown:
-            t.add_column(text(c.header), justify=c.justify, overflow="fold")  # type: ignore[arg-type]
+            t.add_column(text(c.header), justify=c.justify, overflow="fold")
     for row in rows:
         t.add_row(*[text(cell(row.get(c.key))) for c in shown], style=(styles or {}).get(str(row.get("_style", ""))))
     return t
