@@ -249,7 +249,8 @@ def adoption_on(readings: Sequence[tuple[date, float]], *, threshold: float, wee
     weeks whose latest reading is at or above ``threshold``; the date of the reading that
     completed the run (the latest reading of the run's last week). ``readings`` are
     (date, active users) in date order (same day: in the order they were entered)."""
-    run, last_good, week, latest = 0, None, None, None  # latest: (date, value) of `week` so far
+    run, last_good, week = 0, None, None
+    latest: Optional[tuple[date, float]] = None  # (date, value) of `week` so far
     for on, value in [*readings, (None, None)]:  # a sentinel closes the last week
         w = None if on is None else (on.toordinal() - 1) // 7  # 0001-01-01 is a Monday
         if week is not None and w != week and latest is not None:
@@ -260,7 +261,7 @@ def adoption_on(readings: Sequence[tuple[date, float]], *, threshold: float, wee
                     return latest[0]
             else:
                 run, last_good = 0, None
-        if on is not None:
+        if on is not None and value is not None:  # not the sentinel
             week, latest = w, (on, value)
     return None
 

@@ -284,8 +284,8 @@ def compute_metrics(accounts: Sequence[AccountFacts], as_of: date) -> MetricsRep
     go_live_days = [(a.go_live_on - a.signed_on).days for a in accounts if a.go_live_on]
     ttv_days = [(a.first_value_on - a.signed_on).days for a in accounts if a.first_value_on]
 
-    with_baseline = [a for a in accounts if a.go_live_on and a.go_live_baseline_on]
-    on_time = sum(1 for a in with_baseline if a.go_live_on <= a.go_live_baseline_on)
+    with_baseline = [(a.go_live_on, a.go_live_baseline_on) for a in accounts if a.go_live_on and a.go_live_baseline_on]
+    on_time = sum(1 for live_on, baseline_on in with_baseline if live_on <= baseline_on)
 
     outcomes = {a.id: ttv_outcome(a.first_value_on, a.target_on, as_of) for a in accounts}
     judged = [o for o in outcomes.values() if o is not None]
@@ -305,7 +305,7 @@ def compute_metrics(accounts: Sequence[AccountFacts], as_of: date) -> MetricsRep
     ttgl = distribution(go_live_days)
     ttv = distribution(ttv_days)
     seam = seam_summary(gaps)
-    metrics = {
+    metrics: dict[str, Any] = {
         "time_to_go_live_days": ttgl,
         "on_time_go_live_rate": rate(on_time, len(with_baseline)),
         "ttv_days": ttv,

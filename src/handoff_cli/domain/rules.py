@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Optional
 
-from handoff_cli.domain.facts import Facts, add_days, gate_missing, projected_first_value
+from handoff_cli.domain.facts import AssignmentFact, Facts, add_days, gate_missing, projected_first_value
 from handoff_cli.vocab import BREACH, OWNER_ROLES, SELF_SERVE
 
 
@@ -220,20 +220,25 @@ def no_success_plan(f: Facts, ctx: RuleContext) -> list[Finding]:
     ]
 
 
+def _ended_sponsors(f: Facts, as_of: date) -> list[tuple[date, AssignmentFact]]:
+    """(end date, assignment) of each sponsor assignment that ended on or before ``as_of``."""
+    return [(a.end_on, a) for a in f.assignments if a.role == "sponsor" and a.end_on is not None and a.end_on <= as_of]
+
+
 def no_exec_sponsor(f: Facts, ctx: RuleContext) -> list[Finding]:
     """High-touch and nobody holds the sponsor role."""
     if f.holder("sponsor"):
         return []
-    ended = [a for a in f.assignments if a.role == "sponsor" and a.ended_by(ctx.as_of)]
+    ended = _ended_sponsors(f, ctx.as_of)
     if ended:
-        last = max(ended, key=lambda a: (a.end_on, a.start_on, a.id))
+        end, last = max(ended, key=lambda e: (e[0], e[1].start_on, e[1].id))
         return [
             _finding(
                 f,
                 ctx,
                 "no-exec-sponsor",
-                last.end_on,
-                f"no executive sponsor since {last.person} left the role on {_d(last.end_on)}",
+                end,
+                f"no executive sponsor since {last.person} left the role on {_d(end)}",
             )
         ]
     return [_finding(f, ctx, "no-exec-sponsor", f.signed_on, "no executive sponsor named: assign one")]
@@ -242,21 +247,17 @@ def no_exec_sponsor(f: Facts, ctx: RuleContext) -> list[Finding]:
 def sponsor_change(f: Facts, ctx: RuleContext) -> list[Finding]:
     """A sponsor assignment ended (released or replaced) 0-`days` (30) days before the as-of date."""
     limit = int(ctx.row.get("days", 30))
-    ended = [
-        a
-        for a in f.assignments
-        if a.role == "sponsor" and a.ended_by(ctx.as_of) and 0 <= (ctx.as_of - a.end_on).days <= limit
-    ]
+    ended = [(end, a) for end, a in _ended_sponsors(f, ctx.as_of) if 0 <= (ctx.as_of - end).days <= limit]
     if not ended:
         return []
-    last = max(ended, key=lambda a: (a.end_on, a.start_on, a.id))
-    successors = [a for a in f.assignments if a.role == "sponsor" and a.start_on == last.end_on and a.id != last.id]
+    end, last = max(ended, key=lambda e: (e[0], e[1].start_on, e[1].id))
+    successors = [a for a in f.assignments if a.role == "sponsor" and a.start_on == end and a.id != last.id]
     if successors:
         new = max(successors, key=lambda a: a.id).person
-        detail = f"sponsor {last.person} was replaced by {new} on {_d(last.end_on)}: re-confirm the success plan"
+        detail = f"sponsor {last.person} was replaced by {new} on {_d(end)}: re-confirm the success plan"
     else:
-        detail = f"sponsor {last.person} was released on {_d(last.end_on)}: find the new decision-maker"
-    return [_finding(f, ctx, "sponsor-change", last.end_on, detail)]
+        detail = f"sponsor {last.person} was released on {_d(end)}: find the new decision-maker"
+    return [_finding(f, ctx, "sponsor-change", end, detail)]
 
 
 def milestone_overdue(f: Facts, ctx: RuleContext) -> list[Finding]:
@@ -376,6 +377,8 @@ def champion_only(f: Facts, ctx: RuleContext) -> list[Finding]:
     limit = int(ctx.row.get("days", 30))
     most = float(ctx.row.get("max_users", 1))
     if fv is None or not (ctx.as_of - fv).days > limit or f.latest_usage is None or f.latest_usage > most:
+        return []
+    if f.latest_usage_on is None:  # never: the latest reading and its date are set together
         return []
     users = f.latest_usage
     shown = int(users) if float(users).is_integer() else users

@@ -77,10 +77,10 @@ def audit_row(acc: AccountFacts) -> GoLiveAudit:
 
 def latest_go_lives(accounts: list[AccountFacts], last: int) -> tuple[list[GoLiveAudit], int]:
     """The ``last`` most recent go-lives (latest first, ties by account name) and how many more there are."""
-    live = [a for a in accounts if a.go_live_on is not None]
-    live.sort(key=lambda a: a.name.casefold())
-    live.sort(key=lambda a: a.go_live_on, reverse=True)
-    return [audit_row(a) for a in live[:last]], max(len(live) - last, 0)
+    live = [(a.go_live_on, a) for a in accounts if a.go_live_on is not None]
+    live.sort(key=lambda e: e[1].name.casefold())
+    live.sort(key=lambda e: e[0], reverse=True)
+    return [audit_row(a) for _on, a in live[:last]], max(len(live) - last, 0)
 
 
 def audit_report(

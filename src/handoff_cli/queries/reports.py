@@ -19,7 +19,7 @@ from handoff_cli.domain.health import Health, health, stage
 from handoff_cli.domain.rules import Finding, evaluator, sort_findings
 from handoff_cli.queries.facts import iter_facts, read_lag_samples
 from handoff_cli.services.lookup import lookup_account
-from handoff_cli.store import Reader, Store, to_date
+from handoff_cli.store import Reader, Store, as_date, to_date
 from handoff_cli.text import quoted
 from handoff_cli.vocab import BREACH, OWNER_ROLES, ROLES
 
@@ -504,7 +504,7 @@ def timeline(ref: str, *, store: Store, today: date, config: Config) -> Timeline
         add(f.signed_on, "signed", f"contract signed ({f.motion}; {target})")
         for a in f.assignments:
             add(a.start_on, "assignment-start", f"{a.person} became {a.role}", a.id)
-            if a.ended_by(today):
+            if a.end_on is not None and a.ended_by(today):
                 add(a.end_on, "assignment-end", f"{a.person} stopped being {a.role}", a.id)
         for m in f.milestones:
             add(
@@ -531,13 +531,13 @@ def timeline(ref: str, *, store: Store, today: date, config: Config) -> Timeline
             add(f.archived_on, "archived", "account archived")
     for pid, version, agreed, outcome, sponsor, n_criteria in plans:
         sponsor_text = f"; sponsor {sponsor}" if sponsor else ""
-        add(to_date(agreed), "plan", f"success plan v{version}: {outcome}{sponsor_text}; {n_criteria} criteria", pid)
+        add(as_date(agreed), "plan", f"success plan v{version}: {outcome}{sponsor_text}; {n_criteria} criteria", pid)
     for eid, on, kind, value, note in events:
         detail = kind + (f" {_num(value)}" if value is not None else "") + (f": {note}" if note else "")
-        add(to_date(on), "event", detail, eid)
+        add(as_date(on), "event", detail, eid)
     for hid, handed, frm, to, joint in handovers:
         source = f" from {frm}" if frm else ""
         call = "with a joint call" if joint else "without a joint call"
-        add(to_date(handed), "handover", f"handed over{source} to {to}, {call}", hid)
+        add(as_date(handed), "handover", f"handed over{source} to {to}, {call}", hid)
     entries.sort(key=lambda e: e.sort)
     return Timeline(as_of=today, account=name, entries=tuple(entries))
