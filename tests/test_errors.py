@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from handoff_cli import errors
 from handoff_cli.cli import _dash_value, app
 
-SCRIPT = Path("/work/main/.venv/bin/handoff")
+SCRIPT = Path(sys.executable).with_name("handoff")  # the script installed beside this interpreter
 
 
 def one_line(result, code: int) -> str:
@@ -237,7 +238,7 @@ def test_cron_writes_lists_and_exits_0_with_plain_text(cron):
     )
     assert "\x1b" not in listed.stdout + listed.stderr
     csv = cron("account", "list", "--format", "csv")
-    assert csv.stdout.splitlines()[1] == "Acme,,high-touch,'=cmd,2026-01-05,90,1500000,,"
+    assert csv.stdout.splitlines()[1] == "Acme,,high-touch,'=cmd,2026-01-05,90,1500000,,,2026-06-01"
 
 
 def test_cron_bad_input_is_exit_2_one_line(cron):
