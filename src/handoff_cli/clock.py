@@ -14,6 +14,11 @@ from datetime import date, datetime, timedelta
 
 from handoff_cli.errors import BadInput
 
+# Every date handoff accepts lies in this range (PRODUCT.md section 6), so no input can
+# push a report's date arithmetic past Python's calendar.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2199, 12, 31)
+
 _OFFSET = re.compile(r"^([+-])(\d{1,5})([dwmy])$")
 _WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
@@ -43,8 +48,22 @@ def resolve_today(as_of: str | None = None) -> date:
     return parse_date(as_of, today=base, what=source)
 
 
+def check_date_range(value: date, what: str = "date", text: str | None = None) -> date:
+    """The date itself, or BadInput when it lies outside 1900-01-01 .. 2199-12-31."""
+    if not MIN_DATE <= value <= MAX_DATE:
+        shown = repr(text) if text is not None and text.strip() != value.isoformat() else value.isoformat()
+        raise BadInput(
+            f"{what} {shown} is out of range: dates lie between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}"
+        )
+    return value
+
+
 def parse_date(text: str, *, today: date, what: str = "date") -> date:
-    """Parse a user-supplied date. Raises BadInput with a one-line hint."""
+    """Parse a user-supplied date (between MIN_DATE and MAX_DATE). Raises BadInput with a one-line hint."""
+    return check_date_range(_parse_date(text, today=today, what=what), what, text)
+
+
+def _parse_date(text: str, *, today: date, what: str) -> date:
     raw = (text or "").strip()
     low = raw.lower()
     if low in _WORDS:
@@ -65,7 +84,9 @@ def parse_date(text: str, *, today: date, what: str = "date") -> date:
             d = d.add(months=n) if unit == "m" else d.add(years=n)
             return date(d.year, d.month, d.day)
         except (OverflowError, ValueError):
-            raise BadInput(f"{what} {text!r} is out of range") from None
+            raise BadInput(
+                f"{what} {text!r} is out of range: dates lie between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}"
+            ) from None
     try:
         return date.fromisoformat(raw)
     except ValueError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import re
 import tomllib
@@ -74,6 +75,10 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         return copy.deepcopy(DEFAULTS)
     except OSError as exc:
         raise BadInput(f"cannot read config {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"config {path} is not UTF-8 text (byte {exc.start + 1} is {exc.object[exc.start]:#04x}): save it as UTF-8"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -86,23 +91,27 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
 
 _INT = "a whole number"
 _NUM = "a number"
-# The keys a rule row may carry, with their type and lowest value.
-_RULE_KEYS: dict[str, tuple[str, Any]] = {
-    "severity": ("severity", None),
-    "weight": (_INT, 0),
-    "enabled": ("bool", None),
-    "days": (_INT, 0),
-    "max_weight": (_INT, 0),
-    "max_users": (_NUM, 0),
-    "min_accounts_for_lag": (_INT, 1),
-    "default_lag_days": ("motions", 0),
+# Bounds: no config value may push a report past the calendar or the score scale.
+MAX_DAYS = 36_500  # a hundred years, the same bound as an account's --ttv-target
+MAX_WEIGHT = 100  # the health score runs from 0 to 100
+MAX_USERS = 1_000_000_000
+# The keys a rule row may carry, with their type, lowest and highest value.
+_RULE_KEYS: dict[str, tuple[str, Any, Any]] = {
+    "severity": ("severity", None, None),
+    "weight": (_INT, 0, MAX_WEIGHT),
+    "enabled": ("bool", None, None),
+    "days": (_INT, 0, MAX_DAYS),
+    "max_weight": (_INT, 0, MAX_WEIGHT),
+    "max_users": (_NUM, 0, MAX_USERS),
+    "min_accounts_for_lag": (_INT, 1, 1_000_000),
+    "default_lag_days": ("motions", 0, MAX_DAYS),
 }
-_SECTIONS: dict[str, dict[str, tuple[str, Any]]] = {
-    "ttv_target_days": {m: (_INT, 0) for m in MOTIONS},
-    "adoption": {"threshold": (_NUM, 0), "weeks": (_INT, 1)},
-    "bands": {"green": (_INT, 0), "yellow": (_INT, 0)},
+_SECTIONS: dict[str, dict[str, tuple[str, Any, Any]]] = {
+    "ttv_target_days": {m: (_INT, 0, MAX_DAYS) for m in MOTIONS},
+    "adoption": {"threshold": (_NUM, 0, MAX_USERS), "weeks": (_INT, 1, 520)},
+    "bands": {"green": (_INT, 0, 100), "yellow": (_INT, 0, 100)},
     # extra milestone kinds, beside the default ones (services/milestones.py)
-    "milestones": {"kinds": ("names", None)},
+    "milestones": {"kinds": ("names", None, None)},
 }
 
 
@@ -130,7 +139,7 @@ def _line_of(text: str, dotted: str) -> Optional[int]:
     return None
 
 
-def _check_value(value: Any, kind: str, low: Any) -> Optional[str]:
+def _check_value(value: Any, kind: str, low: Any, high: Any = None) -> Optional[str]:
     """Why the value is wrong for its kind, or None."""
     if kind == "severity":
         return None if value in SEVERITIES else f"must be one of {', '.join(SEVERITIES)}"
@@ -145,14 +154,18 @@ def _check_value(value: Any, kind: str, low: Any) -> Optional[str]:
         for m, v in value.items():
             if m not in MOTIONS:
                 return f"has an unknown motion {m!r} (use {', '.join(MOTIONS)})"
-            why = _check_value(v, _INT, low)
+            why = _check_value(v, _INT, low, high)
             if why:
                 return f"{m} {why}"
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind == _INT and not isinstance(value, int)):
         return f"must be {kind}"
+    if not math.isfinite(value):
+        return f"must be {kind}, not {value}"
     if low is not None and value < low:
-        return f"must be {low} or more"
+        return f"must be {low} or more" if high is None else f"must be from {low} to {high}"
+    if high is not None and value > high:
+        return f"must be from {low} to {high}" if low is not None else f"must be {high} or less"
     return None
 
 

@@ -12,6 +12,7 @@ Nothing else creates engines, tables, or connections.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sqlite3
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
 
 DEFAULT_BUSY_TIMEOUT = 10.0
+MAX_BUSY_TIMEOUT = 3600.0  # an hour: longer is a hung cron job, not a busy store
 _LOCKED = ("database is locked", "database is busy", "database table is locked")
 
 
@@ -136,9 +138,11 @@ def busy_timeout() -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise BadInput(f"HANDOFF_BUSY_TIMEOUT={raw!r} is not a number of seconds") from None
-    if value < 0:
-        raise BadInput("HANDOFF_BUSY_TIMEOUT must be zero or more seconds")
+        value = math.nan
+    if not 0 <= value <= MAX_BUSY_TIMEOUT:  # also refuses nan and inf
+        raise BadInput(
+            f"HANDOFF_BUSY_TIMEOUT={raw!r} is not a number of seconds from 0 to {MAX_BUSY_TIMEOUT:g}"
+        ) from None
     return value
 
 

@@ -56,7 +56,7 @@ def test_wrong_type_names_the_line(handoff, tmp_path):
 def test_unknown_setting_and_bad_severity(handoff, tmp_path):
     assert "rules.stalled.dayz is not a setting" in bad(handoff, tmp_path, "[rules.stalled]\ndayz = 3\n")
     assert "must be one of breach, warning" in bad(handoff, tmp_path, '[rules.stalled]\nseverity = "fatal"\n')
-    assert "must be 0 or more" in bad(handoff, tmp_path, "[rules.stalled]\nweight = -5\n")
+    assert "must be from 0 to 100" in bad(handoff, tmp_path, "[rules.stalled]\nweight = -5\n")
     assert "yellow <= green" in bad(handoff, tmp_path, "[bands]\ngreen = 40\n")
     assert "not a known section" in bad(handoff, tmp_path, "[colours]\nred = 1\n")
 

@@ -432,7 +432,7 @@ def test_import_events_all_or_nothing(handoff, tmp_path, two, dump):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{f}:3: no account 'Nobody'",
-        f"{f}:4: a usage event needs a value: active users that week, a whole number 0 or more (--value N)",
+        f"{f}:4: a usage event needs a value: active users that week, a whole number from 0 to 1000000000 (--value N)",
         f"{f}:5: ces value 9 is out of range: give the customer effort score, a number from 1 to 7",
         f"{f}:6: unknown event kind 'launch': use one of go-live, workflow-live, first-value, usage, adopted, ces, "
         "handoff-csat, sponsor-contact, renewed, churned, graduated, note",

@@ -92,9 +92,9 @@ def test_minus_zero_arr_is_stored_as_zero(store):
         (dict(motion=""), BadInput, "motion '' is not one of high-touch, self-serve"),
         (dict(ttv_target_days=-1), BadInput, "TTV target -1 must be a whole number of days from 0 to 36500"),
         (dict(ttv_target_days=36501), BadInput, "TTV target 36501 must be a whole number of days from 0 to 36500"),
-        (dict(arr=-1.0), BadInput, "ARR -1 must be a number zero or more"),
-        (dict(arr=float("nan")), BadInput, "ARR nan must be a number zero or more"),
-        (dict(arr=float("inf")), BadInput, "ARR inf must be a number zero or more"),
+        (dict(arr=-1.0), BadInput, "ARR -1 must be a number from 0 to 1e15"),
+        (dict(arr=float("nan")), BadInput, "ARR nan must be a number from 0 to 1e15"),
+        (dict(arr=float("inf")), BadInput, "ARR inf must be a number from 0 to 1e15"),
         (dict(segment="a\x1bb"), BadInput, "segment contains control characters"),
         (dict(external_id="a\nb"), BadInput, "external id contains control characters"),
         (dict(name="ACME"), Conflict, "an account named 'ACME' exists already (names are unique, ignoring case)"),
@@ -208,9 +208,9 @@ def test_edit_rename_to_own_name_in_other_case(store):
         (dict(external_id="crm-b"), Conflict, "external id 'crm-b' belongs to another account"),
         (dict(motion="enterprise"), BadInput, "motion 'enterprise' is not one of high-touch, self-serve"),
         (dict(ttv_target_days=-5), BadInput, "TTV target -5 must be a whole number of days from 0 to 36500"),
-        (dict(arr=-0.5), BadInput, "ARR -0.5 must be a number zero or more"),
+        (dict(arr=-0.5), BadInput, "ARR -0.5 must be a number from 0 to 1e15"),
         # a valid change given with a bad one is not written either
-        (dict(segment="new", arr=-2.0), BadInput, "ARR -2 must be a number zero or more"),
+        (dict(segment="new", arr=-2.0), BadInput, "ARR -2 must be a number from 0 to 1e15"),
     ],
 )
 def test_edit_refuses_bad_input_and_writes_nothing(store, dump, kwargs, error, message):

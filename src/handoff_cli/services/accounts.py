@@ -5,7 +5,6 @@ plain SQL, so on SQLite they load neither SQLModel nor SQLAlchemy."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Optional
@@ -49,9 +48,13 @@ def _check_target(days: Optional[int]) -> Optional[int]:
     return days
 
 
+# ARR is a plain amount in any currency: 10^15 leaves room for the smallest units.
+MAX_ARR = 1e15
+
+
 def _check_arr(arr: Optional[float]) -> Optional[float]:
-    if arr is not None and (math.isnan(arr) or math.isinf(arr) or arr < 0):
-        raise BadInput(f"ARR {arr:g} must be a number zero or more")
+    if arr is not None and not 0 <= arr <= MAX_ARR:  # also refuses nan and inf
+        raise BadInput(f"ARR {arr:g} must be a number from 0 to 1e15")
     return None if arr is None else arr + 0.0  # -0.0 is stored as 0.0
 
 

@@ -35,9 +35,10 @@ _KINDS_TEXT = ""
 # A plain decimal number: no NaN, no infinity, no digit separators.
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
+MAX_VALUE = 1e15  # the largest value of a kind without its own range
 # kind -> (what the value means, low, high, whole number only)
 _VALUE_RULES: dict[str, tuple[str, float, float, bool]] = {
-    "usage": ("active users that week, a whole number 0 or more", 0.0, math.inf, True),
+    "usage": ("active users that week, a whole number from 0 to 1000000000", 0.0, 1e9, True),
     "ces": ("the customer effort score, a number from 1 to 7", 1.0, 7.0, False),
     "handoff-csat": ("the handover satisfaction, a number from 1 to 5", 1.0, 5.0, False),
 }
@@ -86,6 +87,8 @@ def validate_event(kind: str, value_text: Union[str, float, int, None]) -> Optio
         return None
     if not math.isfinite(value):
         raise BadInput(f"{kind} value {shown} is not a finite number" + (f": give {rule[0]}" if rule else ""))
+    if rule is None and abs(value) > MAX_VALUE:
+        raise BadInput(f"{kind} value {shown} is out of range: give a number from -1e15 to 1e15")
     if rule is not None:
         meaning, low, high, whole = rule
         if whole and not value.is_integer():

@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
+from handoff_cli.clock import MAX_DATE, MIN_DATE
 from handoff_cli.errors import BadInput, HandoffError
 from handoff_cli.models import EVENT_KINDS, MOTIONS, utcnow
 from handoff_cli.services.dates import before_signed
@@ -239,6 +240,11 @@ class DateReader:
         if hit is not None:
             return hit
         value = self._parse(text.strip(), what)
+        if not MIN_DATE <= value <= MAX_DATE:
+            raise _RowError(
+                f"{what} {text.strip()!r} is out of range: dates lie between {MIN_DATE.isoformat()} and "
+                f"{MAX_DATE.isoformat()}"
+            )
         if len(self._cache) < 100_000:
             self._cache[text] = value
         return value
@@ -474,6 +480,8 @@ def _arr(text: str, what: str = "arr") -> Optional[float]:
     value = parse_amount(text, what)
     if value is not None and value < 0:
         raise _RowError(f"{what} {text!r} must be zero or more")
+    if value is not None and value > 1e15:
+        raise _RowError(f"{what} {text!r} must be at most 1e15")
     return value
 
 

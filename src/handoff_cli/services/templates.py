@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Optional
 
+from handoff_cli.clock import MAX_DATE, MIN_DATE
 from handoff_cli.errors import BadInput, Conflict, NotFound
 from handoff_cli.services.rows import stored_id
 from handoff_cli.text import quoted
@@ -196,9 +197,12 @@ def apply_template(
     try:
         dues = [start_on + timedelta(days=item.offset_days) for item in template.items]
     except OverflowError:
+        dues = []
+    if any(not MIN_DATE <= due <= MAX_DATE for due in dues) or len(dues) != len(template.items):
         raise BadInput(
-            f"start date {start_on.isoformat()} puts due dates out of range: choose an earlier --start"
-        ) from None
+            f"start date {start_on.isoformat()} puts due dates out of range (dates lie between "
+            f"{MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}): choose another --start"
+        )
     with store.write() as s:
         acc = find_account(s, account)
         existing = existing_title_keys(s, stored_id(acc))
