@@ -46,3 +46,9 @@ class BreachesFound(HandoffError):
     """Findings of severity breach exist and --fail-on-breach was given."""
 
     exit_code = 3
+
+
+class StoreUnreachable(HandoffError):
+    """The store's server did not answer (refused, timed out, went away); cron may retry."""
+
+    exit_code = 75

@@ -16,6 +16,7 @@ import math
 import os
 import re
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,7 +26,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from handoff_cli import SCHEMA_HEAD
-from handoff_cli.errors import BadInput, Conflict, StoreBusy, StoreError
+from handoff_cli.errors import (
+    BadInput,
+    Conflict,
+    HandoffError,
+    OperationFailed,
+    StoreBusy,
+    StoreError,
+    StoreUnreachable,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.engine import Engine
@@ -48,8 +57,10 @@ _PG_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psyco
 def resolve_url(db: str | None = None) -> str:
     """--db, then HANDOFF_DB, then the platform's user data folder. A path becomes a SQLite URL;
     every PostgreSQL URL (postgres://, postgresql://, ...+psycopg2://) becomes postgresql+psycopg:// (psycopg 3)."""
-    raw = (db or os.environ.get("HANDOFF_DB") or str(default_db_path())).strip()
+    raw = _given_location(db)
     if "://" not in raw:
+        if raw == ":memory:" or raw.lower().startswith("file:"):
+            raise BadInput(_IN_MEMORY if "memory" in raw.lower() else _NO_URI.format(raw=raw))
         return "sqlite:///" + str(Path(raw).expanduser().resolve())
     scheme, rest = raw.split("://", 1)
     if scheme.lower() in _PG_SCHEMES:
@@ -60,8 +71,29 @@ def resolve_url(db: str | None = None) -> str:
         _remember_password(rest)
         return "postgresql+psycopg://" + rest
     if scheme.lower() == "sqlite":
-        return "sqlite://" + rest
+        path = rest[1:] if rest.startswith("/") else None
+        uri = path is None or "?" in path or path.lower().startswith("file:")
+        if not rest or path in ("", ":memory:") or (uri and "memory" in rest.lower()):
+            raise BadInput(_IN_MEMORY)
+        if uri or path is None:
+            raise BadInput(_NO_URI.format(raw=raw))
+        return "sqlite:///" + str(Path(path).expanduser().resolve())
     raise BadInput(f"unsupported store URL {mask_url(raw)!r}: use a file path or postgresql+psycopg://user@host/db")
+
+
+_IN_MEMORY = "in-memory stores keep nothing once the command ends: give a file path, or a postgresql+psycopg:// URL"
+_NO_URI = "store {raw!r}: handoff takes a plain file path or sqlite:///PATH, without SQLite URI options"
+
+
+def _given_location(db: str | None) -> str:
+    """--db, else HANDOFF_DB, else the default path. A blank value is refused: in cron it is
+    an unset variable (HANDOFF_DB=$STORE), and reading the default store instead would hide it."""
+    for value, what in ((db, "--db"), (os.environ.get("HANDOFF_DB"), "HANDOFF_DB")):
+        if value is not None:
+            if not value.strip():
+                raise BadInput(f"{what} is blank: give the store's path or URL (or unset {what})")
+            return value.strip()
+    return str(default_db_path())
 
 
 # Passwords this process has seen in store URLs (and PGPASSWORD): mask_url hides them
@@ -191,6 +223,8 @@ class Store:
         self.clock: Callable[[], datetime] | None = None
         self.known_at: datetime | None = None
         self._reader_cache: dict[str, Any] = {}
+        self.created = False  # this handle created the store (a write on a missing path)
+        self.announce_creation = True  # say so on stderr; `init` says it its own way
 
     # -- where -------------------------------------------------------------
     @property
@@ -218,26 +252,24 @@ class Store:
         conn.execute("PRAGMA foreign_keys=ON")
         return conn
 
+    def _sqlite_read_connect(self) -> sqlite3.Connection:
+        """The reader's connection. In a folder this process may not write (a read-only mount, a
+        colleague's folder) SQLite cannot make the -shm file WAL readers need: when no writer has
+        the store open (no -wal beside it), it is read as a file nobody changes."""
+        assert self.path is not None
+        folder_writable = os.access(self.path.parent, os.W_OK)
+        if folder_writable or self.path.with_name(self.path.name + "-wal").exists():
+            return self._sqlite_connect()
+        return _read_only_connect(self.path, self.display())
+
     def revision(self) -> str | None:
-        """The store's Alembic revision, or None for an empty store."""
+        """The store's Alembic revision, or None for an empty store (no file, an empty file, or a
+        SQLite database without tables). A SQLite file that holds something else is refused,
+        read through a read-only connection that changes nothing in it."""
         if self.is_sqlite:
             if self.path is None or not self.path.exists():
                 return None
-            conn = self._sqlite_connect()
-            try:
-                row = conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-                ).fetchone()
-                if row is None:
-                    return None
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                return row[0] if row else None
-            except sqlite3.DatabaseError as exc:
-                if is_locked_error(exc):
-                    raise StoreBusy(f"store {self.display()} is locked by another process writing; try again") from None
-                raise StoreError(f"{self.display()} is not a handoff store ({exc})") from None
-            finally:
-                conn.close()
+            return probe_sqlite_store(self.path, self.display())
         from sqlalchemy import text
 
         with self._pg_errors(), self.engine_raw().connect() as pg:
@@ -258,20 +290,33 @@ class Store:
                     f"store {self.display()} is busy: another process was writing at the same time; try again"
                 ) from None
             if exc.connection_invalidated or _is_connect_error(exc):
+                if _server_did_not_answer(exc):
+                    raise StoreUnreachable(
+                        f"cannot reach store {self.display()}: the server did not answer ({_first_line(exc)}); try again"
+                    ) from None
                 raise StoreError(f"cannot reach store {self.display()}: {_first_line(exc)}") from None
             raise
 
-    def ensure_ready(self) -> None:
-        """Create or upgrade a SQLite store on first use; check a PostgreSQL one (never migrated implicitly)."""
+    def ensure_ready(self, create: bool = False) -> None:
+        """Create (only when `create`: init and write commands) or upgrade a SQLite store on
+        first use; check a PostgreSQL one (never migrated implicitly). A read of a store that
+        does not exist fails naming the path, and creates nothing."""
         if self._ready:
             return
         if self.is_sqlite:
             path = self.path
-            if path is not None and not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-                os.close(fd)
-            rev = self.revision()
+            if path is None:
+                raise BadInput(_IN_MEMORY)
+            if self.path.is_dir():
+                raise BadInput(
+                    f"store path {self.path} is a folder: name a file, for example {self.path / 'handoff.db'}"
+                )
+            exists = self.path.exists()
+            rev = self.revision() if exists else None
+            if rev is None:
+                if not create:
+                    raise StoreError(_missing_store(self.path, empty=exists))
+                self._create_sqlite_file()
             if rev != SCHEMA_HEAD:
                 if rev is not None and not self._known_revision(rev):
                     raise StoreError(
@@ -296,6 +341,23 @@ class Store:
                     f"store {self.display()} is at schema {rev or 'none'}, not {SCHEMA_HEAD}: run `handoff db upgrade`"
                 )
         self._ready = True
+
+    def _create_sqlite_file(self) -> None:
+        """The store file, created readable by its owner only (its folder too, when missing)."""
+        assert self.path is not None
+        existed = self.path.exists()
+        if not existed:
+            for folder in self.path.parents:
+                if folder.exists():
+                    if not folder.is_dir():
+                        raise BadInput(f"cannot create the store {self.path}: {folder} is a file, not a folder")
+                    break
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        if self.announce_creation:
+            print(f"handoff: created a new store at {self.display()}", file=sys.stderr)
+        self.created = True
 
     def _known_revision(self, rev: str) -> bool:
         from alembic.script import ScriptDirectory
@@ -358,22 +420,32 @@ class Store:
                     )
             command.upgrade(alembic_config(self.url, conn), target)
 
-    def backup(self, dest: Path) -> Path:
-        """A consistent copy of a SQLite store through the online backup API, mode 0600."""
+    def backup(self, dest: Path, force: bool = False) -> Path:
+        """A consistent copy of a SQLite store through the online backup API, mode 0600, written
+        under a temporary name and renamed into place when complete (files.py): a backup that is
+        killed midway leaves no file under `dest`. Never over the store, nor over a file without `force`."""
+        from handoff_cli.files import check_target, store_files, written_whole
+
         if not self.is_sqlite or self.path is None:
             raise BadInput("db backup works on SQLite stores; use pg_dump or `handoff export` for PostgreSQL")
-        dest = Path(dest)
-        if dest.exists():
-            raise BadInput(f"{dest} exists already: choose a new file name")
-        fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-        os.close(fd)
-        src = self._sqlite_connect()
-        dst = sqlite3.connect(str(dest))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
+        dest = check_target(Path(dest), force=force, protect=store_files(self.path), suggest=self.path.name)
+        with written_whole(dest, force=force) as tmp:
+            src = self._sqlite_read_connect()
+            try:
+                dst = sqlite3.connect(str(tmp), isolation_level=None)
+                try:
+                    # in steps, so writers are not held off by a large store; a write meanwhile restarts it
+                    src.backup(dst, pages=4096)
+                    dst.execute("PRAGMA journal_mode=DELETE")  # a file that stands alone: no -wal needed
+                finally:
+                    dst.close()
+            except sqlite3.Error as exc:
+                known = sqlite_failure(exc, str(dest), what="backup")
+                if known is None or isinstance(known, StoreBusy):
+                    raise
+                raise OperationFailed(f"{known}; nothing was written") from None
+            finally:
+                src.close()
         return dest
 
     # -- engines -----------------------------------------------------------
@@ -385,7 +457,8 @@ class Store:
 
     @property
     def engine(self) -> Engine:
-        self.ensure_ready()
+        """The engine of a write: creates the store when it is missing (and says so)."""
+        self.ensure_ready(create=True)
         return self.engine_raw()
 
     def close(self) -> None:
@@ -439,7 +512,7 @@ class Store:
         `every_row` (export, `event list --all`) sees every row as stored."""
         self.ensure_ready()
         if self.is_sqlite:
-            conn = self._sqlite_connect()
+            conn = self._sqlite_read_connect()
             try:
                 conn.execute("BEGIN")
                 reader = SqliteReader(conn, self)
@@ -463,6 +536,101 @@ class Store:
                     core.cache = self._reader_cache
                     core.visible(None if every_row else self.known_at, every_row)
                     yield core
+
+
+def _missing_store(path: Path, empty: bool = False) -> str:
+    what = f"the store {path} is empty (no handoff tables yet)" if empty else f"no store at {path}"
+    return f"{what}: create one with `handoff init`, or check --db / HANDOFF_DB"
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class NotAStore(StoreError):
+    """The file holds something else than a handoff store; it is refused and left untouched."""
+
+
+def _read_only_connect(path: Path, display: str) -> sqlite3.Connection:
+    """A connection that cannot change the file: read-only, and `immutable` for a WAL-mode file
+    that nobody has open (no -wal beside it), so not even a -wal or -shm file is made."""
+    from urllib.parse import quote
+
+    with open(path, "rb") as f:
+        header = f.read(20)
+    wal_mode = len(header) == 20 and header[18] == 2
+    idle = not path.with_name(path.name + "-wal").exists()
+    options = "mode=ro&immutable=1" if wal_mode and idle else "mode=ro"
+    try:
+        return sqlite3.connect(f"file:{quote(str(path))}?{options}", uri=True, timeout=busy_timeout())
+    except sqlite3.Error as exc:
+        raise (sqlite_failure(exc, display) or StoreError(f"cannot open store {display}")) from None
+
+
+def probe_sqlite_store(path: Path, display: str) -> str | None:
+    """The Alembic revision of the handoff store at `path`; None when the file is empty or a
+    database without tables. Anything else is refused. Only reads: the file's first bytes, then
+    a read-only connection (no journal mode switch, no table created, nothing written)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read store {display}: {exc.strerror}") from None
+    if not head:
+        return None
+    if head != SQLITE_HEADER:
+        raise NotAStore(f"{display} is not a handoff store (not a SQLite database); it was left untouched")
+    conn = _read_only_connect(path, display)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            return None
+        if "alembic_version" not in tables or "account" not in tables:
+            raise NotAStore(
+                f"{display} is not a handoff store (a SQLite database of something else); it was left untouched"
+            )
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorname", None) == "SQLITE_NOTADB":
+            raise NotAStore(
+                f"{display} is not a handoff store (not a SQLite database); it was left untouched"
+            ) from None
+        raise (sqlite_failure(exc, display) or StoreError(f"cannot read store {display}")) from None
+    finally:
+        conn.close()
+
+
+# SQLite result codes (sqlite_errorname) -> what a user can act on. None of these texts holds
+# SQL or data: the driver's message is never passed on.
+_SQLITE_CAUSES = {
+    "SQLITE_FULL": "the disk is full (or a file size limit was reached): free some space and run it again",
+    "SQLITE_READONLY": "the store is read-only here: check the permissions of the file and of its folder",
+    "SQLITE_CANTOPEN": "cannot open the store file: check that its folder exists and that you may read and write it",
+    "SQLITE_PERM": "permission denied: check the permissions of the file and of its folder",
+    "SQLITE_AUTH": "permission denied: check the permissions of the file and of its folder",
+    "SQLITE_IOERR": "a disk I/O error (a full disk, a file size limit, or a failing disk): check the disk",
+    "SQLITE_NOTADB": "the file is not a SQLite database, so not a handoff store; it was left untouched",
+    "SQLITE_CORRUPT": "the store file is damaged: run `handoff db check`, and restore a backup if it fails",
+}
+
+
+def sqlite_failure(exc: BaseException, display: str, what: str = "store") -> HandoffError | None:
+    """The one line for a SQLite failure that is not a bug (busy, full, read-only, ...), or None."""
+    orig = getattr(exc, "orig", None) or exc
+    if not isinstance(orig, sqlite3.Error):
+        return None
+    name = getattr(orig, "sqlite_errorname", None) or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or is_locked_error(orig):
+        return StoreBusy(f"store {display} is locked by another process writing; try again")
+    for prefix, cause in _SQLITE_CAUSES.items():
+        if name.startswith(prefix):
+            return StoreError(f"{what} {display}: {cause}")
+    text = str(orig).lower()
+    if "disk is full" in text:
+        return StoreError(f"{what} {display}: {_SQLITE_CAUSES['SQLITE_FULL']}")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{what} {display}: {_SQLITE_CAUSES['SQLITE_READONLY']}")
+    return None
 
 
 @contextmanager
@@ -505,6 +673,28 @@ def _is_connect_error(exc: BaseException) -> bool:
         # 08: connection exception, 28: invalid authorization, 3D000: no such database, 57P0x: server shutting down
         return state.startswith(("08", "28", "57P")) or state == "3D000"
     return "connection" in str(getattr(exc, "orig", None) or exc).lower()
+
+
+def _server_did_not_answer(exc: BaseException) -> bool:
+    """A connection refused, timed out or dropped (a retry can help), as opposed to a refused
+    login or a missing database (a retry cannot)."""
+    if exc is not None and getattr(exc, "connection_invalidated", False):
+        return True
+    state = _sqlstate(exc)
+    if state is not None:
+        return state.startswith(("08", "57P"))
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return any(
+        m in text
+        for m in (
+            "connection refused",
+            "timeout expired",
+            "timed out",
+            "server closed",
+            "could not connect",
+            "no route",
+        )
+    )
 
 
 def _byte_order_collation(collation: str | None) -> bool:

@@ -71,7 +71,9 @@ class HandoffGroup(TyperGroup):
         else:
             code = rv if isinstance(rv, int) else 0
         if standalone:
-            sys.exit(code)
+            from handoff_cli.failures import flush_stdout
+
+            sys.exit(flush_stdout(code))
         return code
 
     def invoke(self, ctx):
@@ -99,7 +101,14 @@ class HandoffGroup(TyperGroup):
             if is_locked_error(exc):
                 busy = StoreBusy("the store is locked by another process writing; try again later")
                 _fail(ctx, exc, busy.exit_code, str(busy))
-            _fail(ctx, exc, 1, f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+            from handoff_cli.failures import expected_failure, quiet_broken_pipe, unexpected_line
+
+            if isinstance(exc, BrokenPipeError):
+                quiet_broken_pipe(ctx)
+            known = expected_failure(exc, ctx)
+            if known is not None:
+                _fail(ctx, exc, known.exit_code, str(known))
+            _fail(ctx, exc, 1, unexpected_line(exc))
 
 
 def _set_command_line(words: list[str]) -> None:
@@ -308,4 +317,14 @@ _register()
 
 
 def main() -> None:
-    app(prog_name="handoff")
+    if sys.stderr is None:  # started with stderr closed (2>&-): messages go nowhere
+        sys.stderr = open(os.devnull, "w")
+    if sys.stdout is None:  # started with stdout closed (>&-): refuse rather than lose the output
+        print("handoff: stdout is closed, so nothing could be printed: run it with stdout open", file=sys.stderr)
+        sys.exit(1)
+    try:
+        app(prog_name="handoff")
+    except BrokenPipeError:  # stdout closed early (`handoff export | head -1`) outside a command
+        from handoff_cli.failures import quiet_broken_pipe
+
+        quiet_broken_pipe(None)

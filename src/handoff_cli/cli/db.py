@@ -27,7 +27,8 @@ def init(
 
         count = load_demo(store_url=store.url, today=get_today(ctx))
         note(f"loaded the example portfolio: {count} accounts")
-    note(f"store ready at {info.location} (schema {info.revision})")
+    verb = "created a new store at" if info.created else "store ready at"
+    note(f"{verb} {info.location} (schema {info.revision})")
 
 
 @app.command("path")
@@ -67,12 +68,19 @@ def check(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 
 
 @app.command("backup")
-def backup(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="New file to write the copy to.")]) -> None:
-    """Copy a SQLite store safely while others may be writing."""
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="New file to write the copy to.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists (never the store itself).")] = False,
+) -> None:
+    """Copy a SQLite store safely while others may be writing.
+
+    The copy is written under a temporary name and renamed to FILE when complete.
+    Example: handoff db backup ~/backups/handoff-2026-06-01.db"""
     from handoff_cli.render import note
     from handoff_cli.services.store_admin import backup_store
 
-    dest = backup_store(file, store=get_store(ctx))
+    dest = backup_store(file, store=get_store(ctx), force=force)
     note(f"backed up to {dest}")
 
 

@@ -191,8 +191,14 @@ def export(
         Optional[Path],
         typer.Option("--output", "-o", help="Write to this file (created readable by you only); default: stdout."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --output file if it exists (never the store itself).")
+    ] = False,
 ) -> None:
-    """Write the whole store as JSON lines, in a stable order."""
+    """Write the whole store as JSON lines, in a stable order.
+
+    With --output the file is written under a temporary name and renamed when complete.
+    Example: handoff export --output handoff-2026-06-01.jsonl"""
     from handoff_cli.render import note
     from handoff_cli.services.exporter import export_lines, write_export
 
@@ -203,7 +209,7 @@ def export(
             out.write(line)
         out.flush()
         return
-    info = write_export(output, store=store, today=get_today(ctx))
+    info = write_export(output, store=store, today=get_today(ctx), force=force)
     note(f"exported {info.rows} rows to {info.path}")
 
 

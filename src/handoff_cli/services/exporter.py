@@ -10,7 +10,6 @@ PostgreSQL, so export -> restore -> export is identical.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -107,8 +106,8 @@ def _iter_rows(reader, sql: str) -> Iterator[tuple]:
 def export_lines(*, store: Store, today: date, counts: dict[str, int] | None = None) -> Iterator[str]:
     """The export, line by line, from one consistent snapshot of the store."""
     tables = _tables()
-    yield _line({"format": FORMAT, "version": VERSION, "schema": SCHEMA_HEAD, "tables": [t.name for t in tables]})
-    with store.reader(every_row=True) as r:
+    with store.reader(every_row=True) as r:  # a missing or foreign store fails before the first line
+        yield _line({"format": FORMAT, "version": VERSION, "schema": SCHEMA_HEAD, "tables": [t.name for t in tables]})
         for table in tables:
             cols = list(table.columns)
             convert = [(c.name, _OUT[_kind(c)]) for c in cols]
@@ -123,26 +122,18 @@ def export_lines(*, store: Store, today: date, counts: dict[str, int] | None = N
                 counts[table.name] = n
 
 
-def write_export(path: Path, *, store: Store, today: date) -> ExportInfo:
-    """Write the export to a file created readable by its owner only (replaced whole, never half-written)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def write_export(path: Path, *, store: Store, today: date, force: bool = False) -> ExportInfo:
+    """Write the export to a file readable by its owner only, whole or not at all (files.py):
+    never over an existing file without `force`, never over the store."""
+    from handoff_cli.files import check_target, store_files, written_whole
+
+    path = check_target(Path(path), force=force, protect=store_files(store.path))
+    store.ensure_ready()  # a missing store fails before any file is made
     counts: dict[str, int] = {}
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+    with written_whole(path, force=force) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
             for line in export_lines(store=store, today=today, counts=counts):
                 out.write(line)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return ExportInfo(str(path), sum(counts.values()), counts)
 
 

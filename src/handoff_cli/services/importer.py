@@ -144,6 +144,8 @@ class CsvSource:
 
     def __init__(self, path: Path, notify: Optional[Notify] = None):
         self.path = Path(path)
+        if self.path.is_dir():
+            raise BadInput(f"cannot read {path}: it is a folder, not a CSV file")
         if not self.path.is_file():
             raise BadInput(f"cannot read {path}: no such file")
         try:

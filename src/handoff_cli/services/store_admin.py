@@ -14,23 +14,32 @@ class StoreInfo:
     location: str
     revision: str | None
     head: str
+    created: bool = False
 
 
 def init_store(*, store: Store) -> StoreInfo:
-    store.ensure_ready()
-    return StoreInfo(store.display(), store.revision(), SCHEMA_HEAD)
+    store.announce_creation = False  # init says it itself
+    store.ensure_ready(create=True)
+    return StoreInfo(store.display(), store.revision(), SCHEMA_HEAD, created=store.created)
 
 
 def upgrade_store(*, store: Store) -> StoreInfo:
+    from handoff_cli.errors import StoreError
+    from handoff_cli.store import _missing_store
+
+    if store.is_sqlite and store.path is not None and not store.path.is_file():
+        # `db upgrade` migrates a store; it never creates one (that is `init`)
+        store.ensure_ready()  # one line: a folder, in-memory, or missing
+        raise StoreError(_missing_store(store.path))
     before = store.revision()
     if before != SCHEMA_HEAD:
         store.upgrade()
     return StoreInfo(store.display(), store.revision(), SCHEMA_HEAD)
 
 
-def backup_store(dest: Path, *, store: Store) -> Path:
-    store.ensure_ready()
-    return store.backup(dest)
+def backup_store(dest: Path, *, store: Store, force: bool = False) -> Path:
+    store.ensure_ready()  # a backup reads: it never creates a store
+    return store.backup(dest, force=force)
 
 
 @dataclass(frozen=True)
@@ -55,10 +64,20 @@ def check_store(*, store: Store) -> list[Check]:
 
     checks: list[Check] = []
     if store.is_sqlite:
+        from handoff_cli.store import NotAStore, _missing_store
+
         if store.path is None or not store.path.exists():
-            raise StoreError(f"no store at {store.display()}: create one with `handoff init`")
+            store.ensure_ready()  # one line: in-memory, a folder
+            raise StoreError(_missing_store(store.path))
+
         try:
-            conn = store._sqlite_connect()
+            store.revision()  # a file of something else is refused here, untouched
+        except NotAStore:
+            raise
+        except StoreError:
+            pass  # a damaged store: the checks below say how
+        try:
+            conn = store._sqlite_read_connect()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {store.display()}: {exc}") from None
         try:
@@ -72,6 +91,7 @@ def check_store(*, store: Store) -> list[Check]:
                 )
                 checks.append(Check("integrity", "ok" if good else "failed", detail))
             except sqlite3.DatabaseError as exc:
+                _not_damage(exc, store)
                 checks.append(Check("integrity", "failed", f"the file is damaged or not a database ({exc})"))
             try:
                 rows = conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -81,6 +101,7 @@ def check_store(*, store: Store) -> list[Check]:
                 else:
                     checks.append(Check("foreign keys", "ok", "every reference resolves"))
             except sqlite3.DatabaseError as exc:
+                _not_damage(exc, store)
                 checks.append(Check("foreign keys", "failed", f"cannot check ({exc})"))
         finally:
             conn.close()
@@ -100,3 +121,14 @@ def check_store(*, store: Store) -> list[Check]:
         why = problem or f"at revision {rev or 'none'}, head is {SCHEMA_HEAD}: run `handoff db upgrade`"
         checks.append(Check("schema", "failed", why))
     return checks
+
+
+def _not_damage(exc: BaseException, store: Store) -> None:
+    """A failure of the surroundings (read-only, full, busy) is said as such, never as damage."""
+    from handoff_cli.store import sqlite_failure
+
+    if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return
+    known = sqlite_failure(exc, store.display())
+    if known is not None:
+        raise known from None
