@@ -228,6 +228,7 @@ def test_console_script_is_installed():
 
 
 def test_cron_writes_lists_and_exits_0_with_plain_text(cron):
+    assert cron("init").returncode == 0
     added = cron("account", "add", "Acme", "--signed", "2026-01-05", "--arr", "1500000", "--segment", "=cmd")
     assert (added.returncode, added.stdout, added.stderr) == (0, "", "added Acme\n")
     listed = cron("account", "list")
@@ -242,6 +243,7 @@ def test_cron_writes_lists_and_exits_0_with_plain_text(cron):
 
 
 def test_cron_bad_input_is_exit_2_one_line(cron):
+    assert cron("init").returncode == 0
     result = cron("account", "add", "Acme", "--signed", "someday")
     assert result.returncode == 2
     assert result.stdout == ""

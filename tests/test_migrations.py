@@ -20,7 +20,7 @@ def test_schema_head_constant_matches_alembic_head():
 @pytest.mark.sqlite_only  # SQLite's file, WAL and automatic upgrade; PostgreSQL: tests/test_team_mode.py
 def test_blank_store_upgrades_to_head(db_path):
     store = Store(resolve_url(str(db_path)))
-    store.ensure_ready()
+    store.ensure_ready(create=True)
     assert store.revision() == SCHEMA_HEAD
     conn = sqlite3.connect(db_path)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -39,7 +39,7 @@ def test_blank_store_upgrades_to_head(db_path):
 
 def test_models_and_migrations_agree(db_path):
     store = Store(resolve_url(str(db_path)))
-    store.ensure_ready()
+    store.ensure_ready(create=True)
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     assert diff == []
@@ -47,7 +47,7 @@ def test_models_and_migrations_agree(db_path):
 
 @pytest.mark.sqlite_only  # SQLite's file, WAL and automatic upgrade; PostgreSQL: tests/test_team_mode.py
 def test_store_file_is_private(db_path):
-    Store(resolve_url(str(db_path))).ensure_ready()
+    Store(resolve_url(str(db_path))).ensure_ready(create=True)
     assert db_path.stat().st_mode & 0o777 == 0o600
 
 
@@ -62,7 +62,8 @@ def test_old_store_is_backed_up_before_upgrade(db_path):
     conn = sqlite3.connect(db_path)
     conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
     conn.execute("INSERT INTO alembic_version VALUES ('9999')")
+    conn.execute("CREATE TABLE account (id INTEGER PRIMARY KEY)")  # a handoff store of a later release
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match="newer"):
-        Store(resolve_url(str(db_path))).ensure_ready()
+        Store(resolve_url(str(db_path))).ensure_ready(create=True)

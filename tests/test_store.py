@@ -134,7 +134,7 @@ def test_to_date_reads_both_backends():
 
 def _store() -> Store:
     store = Store(resolve_url())
-    store.ensure_ready()
+    store.ensure_ready(create=True)
     return store
 
 
@@ -145,7 +145,7 @@ def _account(name: str, **kw):
 
 
 def test_store_is_at_head_and_ready(handoff):
-    handoff.ok("account", "list")
+    handoff.ok("init")
     assert _store().revision() == SCHEMA_HEAD
 
 
@@ -358,7 +358,7 @@ def test_store_revision_is_none_on_a_blank_database(pg_admin):
         store = Store(pg_admin.url(name))
         assert store.revision() is None
         with pytest.raises(StoreError, match=r"schema none, not .*: run `handoff db upgrade`"):
-            store.ensure_ready()
+            store.ensure_ready(create=True)
         store.close()
     finally:
         pg_admin.drop(name)

@@ -58,6 +58,8 @@ def load_demo(*, store_url: str, today: date, script: Path | None = None) -> int
     from handoff_cli.store import Store
 
     store = Store(store_url)
+    store.announce_creation = False  # loading the demo is a write: it may create the store
+    store.ensure_ready(create=True)
     existing = _account_count(store)
     if existing:
         raise BadInput(

@@ -269,7 +269,24 @@ class Store:
         if self.is_sqlite:
             if self.path is None or not self.path.exists():
                 return None
-            return probe_sqlite_store(self.path, self.display())
+            if self.path not in _VERIFIED_STORES:
+                rev = probe_sqlite_store(self.path, self.display())
+                if rev is not None:
+                    _VERIFIED_STORES.add(self.path)
+                return rev
+            # known to be a handoff store: read it as every other command does. (Not through
+            # a read-only connection: beside this process's own read-write connections to
+            # the file, one would share their WAL index read-only and fail their writes.)
+            conn = self._sqlite_connect()
+            try:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                return row[0] if row else None
+            except sqlite3.Error as exc:
+                raise (
+                    sqlite_failure(exc, self.display()) or StoreError(f"cannot read store {self.display()}")
+                ) from None
+            finally:
+                conn.close()
         from sqlalchemy import text
 
         with self._pg_errors(), self.engine_raw().connect() as pg:
@@ -330,6 +347,8 @@ class Store:
                         dest, n = path.with_name(f"{stamp}-{n}"), n + 1
                     self.backup(dest)
                 self.upgrade()
+                if self.created and self.announce_creation:  # said once the store exists whole
+                    print(f"handoff: created a new store at {self.display()}", file=sys.stderr)
         else:
             rev = self.revision()
             if rev != SCHEMA_HEAD:
@@ -355,8 +374,6 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
-        if self.announce_creation:
-            print(f"handoff: created a new store at {self.display()}", file=sys.stderr)
         self.created = True
 
     def _known_revision(self, rev: str) -> bool:
@@ -546,20 +563,27 @@ def _missing_store(path: Path, empty: bool = False) -> str:
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+# SQLite files this process has found to be handoff stores (probed once, read-only)
+_VERIFIED_STORES: set[Path] = set()
+
+
 class NotAStore(StoreError):
     """The file holds something else than a handoff store; it is refused and left untouched."""
 
 
 def _read_only_connect(path: Path, display: str) -> sqlite3.Connection:
-    """A connection that cannot change the file: read-only, and `immutable` for a WAL-mode file
-    that nobody has open (no -wal beside it), so not even a -wal or -shm file is made."""
+    """A connection that cannot change the file (read-only). In a folder this process may not
+    write, a WAL-mode file that nobody has open (no -wal beside it) is opened `immutable`, as
+    SQLite could not make the -shm file readers need. Only there: an immutable connection takes
+    no locks, and closing it would drop this process's other locks on the file."""
     from urllib.parse import quote
 
     with open(path, "rb") as f:
         header = f.read(20)
     wal_mode = len(header) == 20 and header[18] == 2
     idle = not path.with_name(path.name + "-wal").exists()
-    options = "mode=ro&immutable=1" if wal_mode and idle else "mode=ro"
+    stuck = not os.access(path.parent, os.W_OK)
+    options = "mode=ro&immutable=1" if wal_mode and idle and stuck else "mode=ro"
     try:
         return sqlite3.connect(f"file:{quote(str(path))}?{options}", uri=True, timeout=busy_timeout())
     except sqlite3.Error as exc:
@@ -579,21 +603,29 @@ def probe_sqlite_store(path: Path, display: str) -> str | None:
         return None
     if head != SQLITE_HEADER:
         raise NotAStore(f"{display} is not a handoff store (not a SQLite database); it was left untouched")
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    absent = [p for p in companions if not p.exists()]
     conn = _read_only_connect(path, display)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not tables:
             return None
         if "alembic_version" not in tables or "account" not in tables:
+            conn.close()
+            # a read-only look at a WAL-mode file may have made its -wal and -shm: take them away
+            for made in absent:
+                made.unlink(missing_ok=True)
             raise NotAStore(
                 f"{display} is not a handoff store (a SQLite database of something else); it was left untouched"
             )
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
     except sqlite3.Error as exc:
-        if getattr(exc, "sqlite_errorname", None) == "SQLITE_NOTADB":
-            raise NotAStore(
-                f"{display} is not a handoff store (not a SQLite database); it was left untouched"
+        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+            # a SQLite header over pages that do not read: a damaged store, or a file of something else
+            raise StoreError(
+                f"{display} cannot be read as a SQLite database (damaged, or not a handoff store); it was left"
+                " untouched: run `handoff db check`"
             ) from None
         raise (sqlite_failure(exc, display) or StoreError(f"cannot read store {display}")) from None
     finally:

@@ -63,6 +63,7 @@ def test_add_with_every_option(handoff):
 
 
 def test_add_defaults_and_message(handoff):
+    handoff.ok("init")
     result = handoff.ok("account", "add", "Acme", "--signed", "2026-03-01")
     assert (result.stdout, result.stderr) == ("", "added Acme\n")
     handoff.ok("account", "add", "Selfy", "--signed", "yesterday", "--motion", "self-serve")
@@ -305,6 +306,7 @@ def test_list_markdown(handoff, portfolio):
 
 
 def test_list_empty(handoff):
+    handoff.ok("init")
     result = handoff.ok("account", "list")
     assert (result.stdout, result.stderr) == (
         "",

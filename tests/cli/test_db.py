@@ -87,7 +87,9 @@ def test_check_finds_a_damaged_file(handoff, db_path):
 def test_check_without_a_store_says_how_to_make_one(handoff, db_path):
     result = handoff("db", "check")
     assert result.exit_code == 1
-    assert result.stderr == f"handoff: no store at {db_path}: create one with `handoff init`\n"
+    assert (
+        result.stderr == f"handoff: no store at {db_path}: create one with `handoff init`, or check --db / HANDOFF_DB\n"
+    )
     assert not db_path.exists()
 
 

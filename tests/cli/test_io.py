@@ -52,6 +52,7 @@ def assert_bad(result, fragment: str) -> None:
 
 
 def test_handoff_accounts_with_bom_quoted_commas_and_unicode(handoff, tmp_path):
+    handoff.ok("init")
     f = write(
         tmp_path,
         "a.csv",
@@ -114,6 +115,7 @@ def test_invalid_row_in_the_middle_writes_nothing_and_names_the_line(handoff, tm
 
 
 def test_skip_invalid_writes_the_good_rows_and_exits_0(handoff, tmp_path):
+    handoff.ok("init")
     f = write(tmp_path, "bad.csv", "name,signed\nOne,2026-01-02\n,2026-01-03\nThree,soon\n")
     result = handoff("import", "accounts", f, "--skip-invalid")
     assert result.exit_code == 0, result.stderr
@@ -318,6 +320,7 @@ def test_missing_file_is_exit_2(handoff, tmp_path):
 
 
 def test_hubspot_example_with_labels(handoff, tmp_path):
+    handoff.ok("init")
     result = handoff.ok("import", "accounts", EXAMPLES / "hubspot-companies.csv")
     # 12 rows: Ionic Labs and Lumen Retail have no close date
     assert result.stderr == (
@@ -343,6 +346,7 @@ def test_hubspot_internal_names(handoff, tmp_path):
 
 
 def test_salesforce_example_earliest_won_deal(handoff):
+    handoff.ok("init")
     result = handoff.ok("import", "accounts", EXAMPLES / "salesforce-opportunities.csv")
     # 12 rows: Fjord (Closed Lost) and Ionic (Negotiation) skipped; Acme's two won deals make one account
     assert result.stderr == (
@@ -533,7 +537,9 @@ def test_export_restore_export_is_identical(handoff, tmp_path, monkeypatch):
     }
     monkeypatch.setenv("HANDOFF_DB", str(tmp_path / "fresh.db"))
     result = handoff.ok("restore", out)
-    assert result.stderr.startswith(f"restored {len(first.splitlines()) - 1} rows from {out}")
+    created, restored = result.stderr.splitlines()
+    assert created == f"handoff: created a new store at {tmp_path / 'fresh.db'}"  # restore is a write
+    assert restored.startswith(f"restored {len(first.splitlines()) - 1} rows from {out}")
     assert handoff.ok("export").stdout == first
 
 

@@ -162,6 +162,7 @@ def test_metrics_as_of_a_past_date(portfolio):
 
 
 def test_metrics_with_nothing_in_scope_are_nulls(handoff):
+    handoff.ok("init")
     out = handoff.json("report", "metrics")
     assert out["accounts_in_scope"] == 0
     assert out["metrics"]["time_to_go_live_days"] == {"median": None, "p75": None, "p90": None, "n": 0}
@@ -293,6 +294,7 @@ def test_audit_table_and_csv(portfolio):
 
 
 def test_audit_with_no_go_lives_says_so(handoff):
+    handoff.ok("init")
     result = handoff.ok("report", "audit")
     assert result.stdout == ""
     assert "no go-lives in scope yet" in result.stderr

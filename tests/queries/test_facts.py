@@ -79,7 +79,7 @@ class Build:
 @pytest.fixture
 def store():
     s = Store(resolve_url(None))
-    s.ensure_ready()
+    s.ensure_ready(create=True)
     return s
 
 

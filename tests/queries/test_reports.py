@@ -24,7 +24,7 @@ CONFIG = Config.defaults()
 @pytest.fixture
 def store():
     s = Store(resolve_url(None))
-    s.ensure_ready()
+    s.ensure_ready(create=True)
     return s
 
 

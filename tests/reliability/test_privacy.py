@@ -59,7 +59,7 @@ def test_backups_and_exports_are_private(tmp_path, open_umask):
     old = out / "old.jsonl"
     old.write_text("stale\n")
     old.chmod(0o644)
-    again = run_handoff(db, "export", "--output", old)
+    again = run_handoff(db, "export", "--output", old, "--force")
     assert again.returncode == 0, again.stderr
     assert '"Acme"' in old.read_text()
     files = sorted(p.name for p in out.iterdir())

@@ -229,7 +229,6 @@ FOREIGN = {
     "other-alembic-app": (_other_alembic_db, "a SQLite database of something else"),
     "text": (lambda p: p.write_text("name,signed\nAcme,2026-01-05\n"), "not a SQLite database"),
     "binary": (lambda p: p.write_bytes(bytes(range(256)) * 64), "not a SQLite database"),
-    "fake-header": (lambda p: p.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200), "not a SQLite database"),
 }
 
 FOREIGN_COMMANDS = [
@@ -266,3 +265,16 @@ def test_a_file_that_is_not_a_handoff_store_is_refused_and_untouched(handoff, tm
     assert db_path.stat().st_mode == mode
     assert sorted(p.name for p in tmp_path.iterdir()) == [*names, "sub"]  # no -wal, -shm, -journal
     assert sorted(p.name for p in out.iterdir()) == ["export.jsonl"]
+
+
+def test_a_sqlite_header_over_garbage_is_refused_untouched(handoff, tmp_path, db_path):
+    db_path.write_bytes(b"SQLite format 3\x00" + b"\x07garbage" * 600)
+    digest = _digest(db_path)
+    for args in (["report", "breaches"], ["account", "add", "Acme", "--signed", "2026-01-05"], ["init"]):
+        line = one_line(handoff(*args), 1)
+        assert line == (
+            f"handoff: {db_path} cannot be read as a SQLite database (damaged, or not a handoff store); it was left"
+            " untouched: run `handoff db check`"
+        )
+    assert _digest(db_path) == digest
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handoff.db"]

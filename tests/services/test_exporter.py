@@ -28,7 +28,10 @@ BASE = date(2026, 1, 1)
 
 
 def new_store(folder) -> Store:
-    return Store(resolve_url(str(folder / f"{uuid.uuid4().hex}.db")))
+    """A new, empty store (created as `handoff init` does: a read never creates one)."""
+    store = Store(resolve_url(str(folder / f"{uuid.uuid4().hex}.db")))
+    store.ensure_ready(create=True)
+    return store
 
 
 def export_text(store: Store) -> str:
@@ -62,7 +65,7 @@ def test_write_export_creates_the_file_owner_only(tmp_path):
     out = tmp_path / "out.jsonl"
     out.write_text("old")
     os.chmod(out, 0o644)
-    info = write_export(out, store=store, today=TODAY)
+    info = write_export(out, store=store, today=TODAY, force=True)
     assert info.rows == 3 and info.tables["account"] == 1 and info.tables["journal_entry"] == 1
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert out.read_text(encoding="utf-8") == export_text(store)
