@@ -277,16 +277,16 @@ class Store:
             # known to be a handoff store: read it as every other command does. (Not through
             # a read-only connection: beside this process's own read-write connections to
             # the file, one would share their WAL index read-only and fail their writes.)
-            conn = self._sqlite_connect()
+            db = self._sqlite_connect()
             try:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                row = db.execute("SELECT version_num FROM alembic_version").fetchone()
                 return row[0] if row else None
             except sqlite3.Error as exc:
                 raise (
                     sqlite_failure(exc, self.display()) or StoreError(f"cannot read store {self.display()}")
                 ) from None
             finally:
-                conn.close()
+                db.close()
         from sqlalchemy import text
 
         with self._pg_errors(), self.engine_raw().connect() as pg:
@@ -320,6 +320,7 @@ class Store:
         does not exist fails naming the path, and creates nothing."""
         if self._ready:
             return
+        busy_timeout()  # a bad HANDOFF_BUSY_TIMEOUT is one line on every backend, for reads too
         if self.is_sqlite:
             path = self.path
             if path is None:

@@ -68,7 +68,7 @@ def check_store(*, store: Store) -> list[Check]:
 
         if store.path is None or not store.path.exists():
             store.ensure_ready()  # one line: in-memory, a folder
-            raise StoreError(_missing_store(store.path))
+            raise StoreError(_missing_store(Path(store.display())))
 
         try:
             store.revision()  # a file of something else is refused here, untouched
