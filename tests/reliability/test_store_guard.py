@@ -278,3 +278,23 @@ def test_a_sqlite_header_over_garbage_is_refused_untouched(handoff, tmp_path, db
         )
     assert _digest(db_path) == digest
     assert sorted(p.name for p in tmp_path.iterdir()) == ["handoff.db"]
+
+
+# -- a bug's one line carries no SQL and no data ----------------------------------------
+
+
+def test_an_unexpected_database_error_prints_no_sql_and_no_data(handoff, monkeypatch):
+    from sqlalchemy import exc as sa_exc
+
+    import handoff_cli.cli.accounts as accounts_cli
+
+    def boom(*args, **kwargs):
+        raise sa_exc.OperationalError(
+            "INSERT INTO account (name) VALUES (?)",
+            ("Zebulon Secret Co",),
+            sqlite3.OperationalError("no such column: x"),
+        )
+
+    monkeypatch.setattr(accounts_cli, "get_today", boom)
+    line = handoff("account", "list").stderr.strip()
+    assert line == "handoff: internal error: OperationalError: no such column: x (rerun with --debug for the traceback)"
