@@ -277,7 +277,7 @@ class Store:
             # known to be a handoff store: read it as every other command does. (Not through
             # a read-only connection: beside this process's own read-write connections to
             # the file, one would share their WAL index read-only and fail their writes.)
-            db = self._sqlite_connect()
+            db = self._sqlite_read_connect()
             try:
                 row = db.execute("SELECT version_num FROM alembic_version").fetchone()
                 return row[0] if row else None
