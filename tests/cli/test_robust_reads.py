@@ -19,7 +19,7 @@ D = __import__("datetime").date
 @pytest.fixture
 def store():
     s = Store(resolve_url(None))
-    s.ensure_ready()
+    s.ensure_ready(create=True)
     return s
 
 
