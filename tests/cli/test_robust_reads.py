@@ -108,11 +108,23 @@ def test_a_milestone_due_9999_12_31_and_a_huge_stored_ttv_target(handoff, store)
     assert json.dumps(got)  # every report is one JSON document
 
 
-def test_a_huge_ttv_target_in_the_config(handoff, tmp_path):
-    (tmp_path / "config.toml").write_text("[ttv_target_days]\nhigh-touch = 3000000\nself-serve = 3000000\n")
+def test_a_huge_ttv_target_in_the_store(handoff, tmp_path, db_path):
+    # a config of 3,000,000 days is refused at the way in (tests/reliability/test_bounds.py);
+    # a store that holds one anyway (an older handoff, a hand edit) still reports
+    (tmp_path / "config.toml").write_text("[ttv_target_days]\nhigh-touch = 3000000\n")
+    assert handoff("report", "breaches").exit_code == 2
+    (tmp_path / "config.toml").unlink()
     handoff.ok("account", "add", "Acme", "--signed", "2026-01-01")
     handoff.ok("account", "add", "Bolt", "--signed", "2026-01-01", "--motion", "self-serve")
     handoff.ok("milestone", "add", "Acme", "Go live", "--due", "2199-12-31", "--kind", "go-live")
+    from sqlalchemy import text
+
+    from handoff_cli.store import Store, resolve_url
+
+    store = Store(resolve_url(str(db_path)))
+    with store.write() as s:
+        s.execute(text("UPDATE account SET ttv_target_days = 3000000"))
+    store.close()
     got = every_report(handoff, "Acme", "Bolt")
     assert got["Acme"]["target_on"] == "9999-12-31"
     assert got["Bolt"]["ttv_target_days"] == 3_000_000
