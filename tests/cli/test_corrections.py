@@ -234,6 +234,7 @@ def test_undo_of_an_older_change_is_refused_when_a_later_one_touched_its_rows(ha
 
 
 def test_undo_with_nothing_to_undo(handoff):
+    handoff.ok("init")  # a fresh store: `undo` is a write, which would say it created one
     assert_bad(handoff("undo"), "nothing to undo")
 
 

@@ -184,6 +184,7 @@ def test_two_rows_for_one_account_reject_the_file_naming_both(handoff, tmp_path,
 
 
 def test_two_rows_for_one_account_skip_invalid_writes_the_others(handoff, tmp_path):
+    handoff.ok("init")
     f = write(tmp_path, "dups.csv", DUPS)
     result = handoff("import", "accounts", f, "--skip-invalid")
     assert result.exit_code == 0, result.stderr

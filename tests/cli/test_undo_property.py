@@ -64,6 +64,7 @@ def entries(handoff) -> list[dict]:
 
 
 def start(handoff) -> None:
+    handoff.ok("init")  # a read never creates the store
     if not entries(handoff):
         handoff.ok("account", "add", "Acme", "--signed", "2026-01-05")
         handoff.ok("account", "add", "Globex", "--signed", "2026-02-01", "--motion", "self-serve")

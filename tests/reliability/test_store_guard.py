@@ -115,8 +115,10 @@ def test_a_write_that_creates_the_store_says_so(handoff, tmp_path, monkeypatch):
 
 
 def test_init_says_created_then_ready(handoff, db_path):
-    assert handoff.ok("init").stderr == f"created a new store at {db_path} (schema 0002)\n"
-    assert handoff.ok("init").stderr == f"store ready at {db_path} (schema 0002)\n"
+    from handoff_cli import SCHEMA_HEAD
+
+    assert handoff.ok("init").stderr == f"created a new store at {db_path} (schema {SCHEMA_HEAD})\n"
+    assert handoff.ok("init").stderr == f"store ready at {db_path} (schema {SCHEMA_HEAD})\n"
 
 
 def test_a_write_into_a_path_under_a_file_is_one_line(handoff, tmp_path, monkeypatch):
