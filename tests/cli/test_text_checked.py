@@ -131,6 +131,7 @@ def test_import_accounts_matches_an_nfd_name_to_the_nfc_account(handoff, tmp_pat
 
 
 def test_import_accounts_nfc_and_nfd_rows_of_one_name_are_one_account(handoff, tmp_path):
+    handoff.ok("init")
     # one account twice in a file: both rows are bad (PRODUCT.md section 2), each naming the other
     f = write(tmp_path, "a.csv", f"name,signed\n{NFD},2026-01-01\n{NFC.upper()},2026-01-01\n")
     result = handoff("import", "accounts", f)
