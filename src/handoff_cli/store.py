@@ -325,15 +325,13 @@ class Store:
             path = self.path
             if path is None:
                 raise BadInput(_IN_MEMORY)
-            if self.path.is_dir():
-                raise BadInput(
-                    f"store path {self.path} is a folder: name a file, for example {self.path / 'handoff.db'}"
-                )
-            exists = self.path.exists()
+            if path.is_dir():
+                raise BadInput(f"store path {path} is a folder: name a file, for example {path / 'handoff.db'}")
+            exists = path.exists()
             rev = self.revision() if exists else None
             if rev is None:
                 if not create:
-                    raise StoreError(_missing_store(self.path, empty=exists))
+                    raise StoreError(_missing_store(path, empty=exists))
                 self._create_sqlite_file()
             if rev != SCHEMA_HEAD:
                 if rev is not None and not self._known_revision(rev):
