@@ -51,8 +51,11 @@ def expected_failure(exc: BaseException, ctx: Any) -> HandoffError | None:
 
     if isinstance(exc, OSError) and exc.errno in _OS_CAUSES:
         cause = _OS_CAUSES[exc.errno]
-        # no file name: a write to stdout or an fsync; the cause alone is the line
-        return StoreError(f"cannot use {exc.filename}: {cause}" if exc.filename is not None else cause)
+        if exc.filename is not None:
+            return StoreError(f"cannot use {exc.filename}: {cause}")
+        # no file name: a write to stdout; what is still buffered goes nowhere, so the exit is quiet
+        _to_devnull()
+        return StoreError(f"cannot write the output: {cause}")
     known = sqlite_failure(exc, _store_display(ctx))
     if known is not None:
         return known
