@@ -263,3 +263,54 @@ class JournalCapture(SQLModel, table=True):
 
 
 metadata: MetaData = SQLModel.metadata
+
+
+# -- acknowledgements and notify runs (revision 0004) ---------------------------------
+
+
+class Ack(SQLModel, table=True):
+    """An acknowledgement of a finding (PRODUCT.md section 3). Append-only: `ack end` adds a
+    row with action 'end'; the latest row for (account, rule, milestone) is the one in force."""
+
+    __tablename__ = "ack"
+    __table_args__ = (
+        CheckConstraint("action IN ('ack', 'end')", name="action"),
+        CheckConstraint("verdict IS NULL OR verdict IN ('valid', 'false-positive')", name="verdict"),
+        Index("ix_ack_account_rule", "account_id", "rule"),
+        _voided_index("ack"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=Column(Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False))
+    rule: str = Field(max_length=40)
+    # the milestone's title, for milestone-overdue (one finding per milestone)
+    milestone: Optional[str] = Field(default=None, max_length=200)
+    action: str = Field(default="ack", max_length=10)
+    by_person: str = Field(max_length=200)
+    # the date it was recorded for (--on): it applies to reports as of that date on
+    acked_on: date
+    # --until DATE (inclusive); NULL with until_change
+    until_on: Optional[date] = None
+    until_change: bool = False
+    # the finding's since when acknowledged: an --until-change ack lasts while it stays the same
+    since_on: Optional[date] = None
+    note: Optional[str] = None
+    verdict: Optional[str] = Field(default=None, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+    # journaled like every data table: `handoff undo` of an ack voids it
+    voided_at: Optional[datetime] = None
+    void_reason: Optional[str] = None
+
+
+class NotifyRun(SQLModel, table=True):
+    """A `handoff notify` run whose every delivery succeeded: the findings it knew, as JSON
+    (identity, values, and the as-of date each was last sent), the baseline of the next run."""
+
+    __tablename__ = "notify_run"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    as_of: date
+    findings: str
+    sent: int = 0
+    exit_code: int = 0
+    created_at: datetime = Field(default_factory=utcnow)

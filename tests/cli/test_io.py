@@ -531,6 +531,8 @@ def test_export_restore_export_is_identical(handoff, tmp_path, monkeypatch):
             "plan_criterion",
             "event",
             "handover",
+            "ack",
+            "notify_run",
             "journal_entry",
             "journal_change",
         ],

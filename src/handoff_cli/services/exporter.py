@@ -25,7 +25,8 @@ from handoff_cli.store import Store
 # columns starts a new set.
 # 0003 added the journal and the void columns: older exports restore with no voids, each
 # plan criterion recorded when its plan was, and the restore journaled as one change.
-SAME_ROWS_AS_HEAD = frozenset({"0001", "0002", "0003"})
+# 0004 only added the ack and notify_run tables, which an older export simply lacks.
+SAME_ROWS_AS_HEAD = frozenset({"0001", "0002", "0003", "0004"})
 
 FORMAT = "handoff-export"
 VERSION = 1
@@ -39,6 +40,8 @@ TABLE_ORDER = (
     "plan_criterion",
     "event",
     "handover",
+    "ack",
+    "notify_run",
 )
 BATCH_ROWS = 5_000
 
