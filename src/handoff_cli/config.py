@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, Optional
 
@@ -112,6 +112,15 @@ _SECTIONS: dict[str, dict[str, tuple[str, Any, Any]]] = {
     "bands": {"green": (_INT, 0, 100), "yellow": (_INT, 0, 100)},
     # extra milestone kinds, beside the default ones (services/milestones.py)
     "milestones": {"kinds": ("names", None, None)},
+    # who `handoff ack` names when --by is not given
+    "ack": {"by": ("text", None, None)},
+    # `handoff notify` (services/notify.py): channels, repeat interval (days, bounded), heartbeat, per-owner routes
+    "notify": {
+        "urls": ("urls", None, None),
+        "repeat_open_breaches": ("interval", 0, MAX_DAYS),
+        "heartbeat_url": ("text", None, None),
+        "routes": ("routes", None, None),
+    },
 }
 
 
@@ -145,6 +154,35 @@ def _check_value(value: Any, kind: str, low: Any, high: Any = None) -> Optional[
         return None if value in SEVERITIES else f"must be one of {', '.join(SEVERITIES)}"
     if kind == "bool":
         return None if isinstance(value, bool) else "must be true or false"
+    if kind == "text":
+        return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
+    if kind == "urls":
+        ok = isinstance(value, list) and all(isinstance(v, str) and "://" in v for v in value)
+        return None if ok else 'must be a list of Apprise URLs, like ["mailto://cs@example.com"]'
+    if kind == "interval":
+        m = re.fullmatch(r"\s*(\d+)\s*([dw])\s*", value) if isinstance(value, str) else None
+        if m is None:
+            return 'must be a number of days or weeks, like "7d" or "2w"'
+        days = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
+        if (low is not None and days < low) or (high is not None and days > high):
+            return f"must be from {low} to {high} days ({value.strip()} is {days} days)"
+        return None
+    if kind == "routes":
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            return "must be [[notify.routes]] tables"
+        for route in value:
+            unknown = sorted(set(route) - {"owner", "urls", "severity"})
+            if unknown:
+                return f"has an unknown setting {unknown[0]!r} (use owner, urls, severity)"
+            if _check_value(route.get("owner"), "text", None):
+                return "needs an owner (the person whose accounts it gets)"
+            why = _check_value(route.get("urls"), "urls", None)
+            if why:
+                return f"urls {why}"
+            sev = route.get("severity", list(SEVERITIES))
+            if not isinstance(sev, list) or not sev or any(s not in SEVERITIES for s in sev):
+                return f'severity must be a list of {", ".join(SEVERITIES)}, like ["breach"]'
+        return None
     if kind == "names":
         ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
         return None if ok else 'must be a list of names, like ["training"]'
@@ -262,6 +300,8 @@ class Config:
     yellow: int
     rules: Mapping[str, Mapping[str, Any]]  # rule id -> its row (severity, weight, thresholds, enabled)
     milestone_kinds: tuple[str, ...]
+    ack_by: Optional[str] = None  # [ack] by: who `handoff ack` names when --by is not given
+    notify: Mapping[str, Any] = field(default_factory=dict)  # [notify]: urls, routes, repeat, heartbeat
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Config:
@@ -278,6 +318,8 @@ class Config:
             yellow=int(merged["bands"]["yellow"]),
             rules={rid: dict(row) for rid, row in merged["rules"].items()},
             milestone_kinds=tuple(kinds),
+            ack_by=merged.get("ack", {}).get("by"),
+            notify=dict(merged.get("notify", {})),
         )
 
     @classmethod

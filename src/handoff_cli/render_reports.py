@@ -99,6 +99,7 @@ def _finding_json(f, iso: Optional[Mapping[date, str]] = None) -> dict[str, Any]
         "days": f.days,
         "detail": f.detail,
         "weight": f.weight,
+        **(f.marks() if f.acknowledged is not None or f.change is not None else {}),
     }
 
 
@@ -126,11 +127,19 @@ def emit_breaches(report, *, fmt: Any, limit: Optional[int]) -> None:
             write((", " if i else "") + json.dumps(_finding_json(f, iso), ensure_ascii=False))
         write("]}\n")
         return
-    rows = [{**f.as_dict(), "_style": f.severity} for f in report.findings]
+    rows = [
+        {**f.as_dict(), "_style": f.severity, "ack": ack_text(f.acknowledged) if f.acknowledged else None}
+        for f in report.findings
+    ]
+    columns = list(FINDING_COLUMNS)
+    if getattr(report, "compared_with", None) is not None:
+        columns.insert(0, Col("change", "Change"))
+    if any(f.acknowledged for f in report.findings):
+        columns.append(Col("ack", "Acknowledged"))
     _emit(
         rows,
         key="findings",
-        columns=FINDING_COLUMNS,
+        columns=columns,
         fmt=fmt,
         as_of=report.as_of,
         limit=limit,
@@ -439,6 +448,8 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
                 (f"{f.rule:<{width}}  ", SEVERITY_STYLE.get(f.severity, "")),
                 (f.detail, ""),
             ]
+            + ([(f"  [{f.change}]", "bold")] if f.change else [])
+            + ([("  " + ack_text(f.acknowledged), "dim")] if f.acknowledged else [])
         )
     total = sum(f.weight for f in b.findings)
     floor = " (floored at 0)" if 100 - total < 0 else ""
@@ -446,6 +457,10 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
         L.append([("  =   -  ", "bold"), ("no score: the account is archived or churned", "dim")])
     else:
         L.append([(f"  = {b.score:>3}  ", f"bold {band_style}"), (f"{b.band}{floor}", band_style)])
+    if b.compared_with is not None:
+        L.append([(f"  resolved since {_compared(b.compared_with)}: ", "dim"), (str(len(b.resolved)), "")])
+        for f in b.resolved:
+            L.append([(f"  - {f.rule:<{width}}  ", "dim"), (f.detail, "")])
     L.append([])
     L.append([("Recent events", "bold")])
     if not b.recent_events:
@@ -471,6 +486,19 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
     else:
         L.append([("Handover", "bold"), ("  not yet", "dim")])
     return L
+
+
+def ack_text(ack: Mapping[str, Any]) -> str:
+    """An acknowledgement as the brief shows it: (acknowledged by Dana until 2026-06-10: note)."""
+    until = "the finding changes" if ack.get("until") == "change" else ack.get("until")
+    note = f": {ack['note']}" if ack.get("note") else ""
+    return f"(acknowledged by {ack.get('by')} until {until}{note})"
+
+
+def _compared(compared_with: str) -> str:
+    return {"last-run": "the last notify run", "nothing": "nothing (no notify run yet)"}.get(
+        compared_with, compared_with
+    )
 
 
 def brief_text(b) -> str:
@@ -516,7 +544,16 @@ def brief_markdown(b) -> str:
     out.append(f"**TTV:** {ttv}")
     out.append("")
     out.append(f"**Health {_health_md(b)}:** 100")
-    out.extend(f"- −{f.weight} `{f.rule}` ({f.severity}): {md(f.detail)}" for f in b.findings)
+    out.extend(
+        f"- −{f.weight} `{f.rule}` ({f.severity}): {md(f.detail)}"
+        + (f" **[{f.change}]**" if f.change else "")
+        + (f" _{md(ack_text(f.acknowledged))}_" if f.acknowledged else "")
+        for f in b.findings
+    )
+    if b.compared_with is not None:
+        out.append("")
+        out.append(f"**Resolved since {_compared(b.compared_with)}:** {len(b.resolved)}")
+        out.extend(f"- `{f.rule}` ({f.severity}): {md(f.detail)}" for f in b.resolved)
     out.append("")
     if b.recent_events:
         out.append("**Recent events:**")

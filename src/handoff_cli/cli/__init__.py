@@ -279,12 +279,14 @@ def _register() -> None:
     from handoff_cli.cli import (
         accounts,
         batch,
+        acks,
         config,
         db,
         events,
         handover,
         io,
         milestones,
+        notify,
         owners,
         people,
         plans,
@@ -311,6 +313,8 @@ def _register() -> None:
     from handoff_cli.cli import corrections
 
     corrections.register(app)
+    for module in (acks, notify):
+        module.register(app)
 
 
 _register()

@@ -28,6 +28,7 @@ def handover(
         Optional[str], typer.Option("--open-issues", help="Issues still open at the handover.")
     ] = None,
     fmt: FormatOpt = None,
+    no_hooks: Annotated[bool, typer.Option("--no-hooks", help="Do not run the pre-handover hooks.")] = False,
 ) -> None:
     """Hand ACCOUNT from implementation to the CSM, in one step with no ownerless gap.
 
@@ -40,6 +41,18 @@ def handover(
     from handoff_cli.services.handover import record_handover
 
     today = get_today(ctx)
+    store = get_store(ctx)
+    approve = None
+    if not no_hooks:
+        from handoff_cli.config import config_path
+        from handoff_cli.services.hooks import check_pre_handover, find_hooks, hooks_dir
+
+        folder = hooks_dir(config_path())
+        if find_hooks(folder, "pre-handover"):
+
+            def approve(proposed: dict) -> None:
+                check_pre_handover(folder, proposed, db=str(store.path or store.url), as_of=today.isoformat())
+
     result = record_handover(
         account,
         to=to,
@@ -48,8 +61,9 @@ def handover(
         promised=promised,
         customised=customised,
         open_issues=open_issues,
-        store=get_store(ctx),
+        store=store,
         today=today,
+        approve=approve,
     )
     h = result.handover
     who = f"from {h.from_person} " if h.from_person else "(nobody held implementation) "

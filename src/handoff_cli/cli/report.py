@@ -32,6 +32,39 @@ FailOpt = Annotated[
 ]
 
 
+StrictOpt = Annotated[bool, typer.Option("--strict", help="With --fail-on-breach: count acknowledged breaches too.")]
+DiffOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--diff",
+        metavar="DATE|last-run",
+        help="Mark each finding new, open or resolved against the report as known at the end of DATE, "
+        "or the last `handoff notify` run.",
+    ),
+]
+OnlyOpt = Annotated[
+    Optional[str], typer.Option("--only", metavar="new,open,resolved", help="With --diff: only these changes.")
+]
+
+
+def baseline_of(ctx: typer.Context, diff: Optional[str], only: Optional[str], today):
+    """--diff as "last-run" or a date (offsets count from the report's as-of), and --only's changes."""
+    from handoff_cli.errors import BadInput
+    from handoff_cli.services.changes import parse_only
+
+    wanted = parse_only(only)
+    if diff is None:
+        if wanted is not None:
+            raise BadInput("--only needs --diff DATE|last-run: without a baseline nothing is new or resolved")
+        return None, None
+    if diff.strip().casefold() == "last-run":
+        return "last-run", wanted
+    day = parse_opt_date(ctx, diff, "--diff", today)
+    if day is not None and day > today:
+        raise BadInput(f"--diff {diff}: {day.isoformat()} is after the report's date {today.isoformat()}")
+    return day, wanted
+
+
 def scope_of(ctx: typer.Context, today, segment, owner, since, all_):
     """The report scope from the shared options; a relative --since counts back from the report's as-of date."""
     from handoff_cli.queries.reports import Scope
@@ -79,21 +112,34 @@ def breaches(
     all_: AllOpt = False,
     limit: LimitOpt = 50,
     fail_on_breach: FailOpt = False,
+    strict: StrictOpt = False,
+    diff: DiffOpt = None,
+    only: OnlyOpt = None,
 ) -> None:
-    """Every finding of the rules, breaches first."""
+    """Every finding of the rules, breaches first.
+
+    Example: handoff report breaches --diff yesterday --only new,resolved"""
+    from dataclasses import replace
+
     from handoff_cli.queries.reports import breaches_report
     from handoff_cli.render_reports import emit_breaches
+    from handoff_cli.services.changes import keep_only
 
     today = get_today(ctx, as_of)
     apply_known_at(ctx, known_at)
+    baseline, wanted = baseline_of(ctx, diff, only, today)
     report = breaches_report(
         scope=scope_of(ctx, today, segment, owner, since, all_),
         store=get_store(ctx),
         today=today,
         config=get_config(ctx),
+        baseline=baseline,
     )
+    failed = report.breached(strict=strict)
+    if wanted is not None:
+        report = replace(report, findings=keep_only(report.findings, wanted))
     emit_breaches(report, fmt=fmt, limit=limit)
-    fail_if_breached(fail_on_breach, report.has_breach)
+    fail_if_breached(fail_on_breach, failed)
 
 
 @app.command("health")

@@ -18,11 +18,15 @@ from handoff_cli.cli.common import (
     get_today,
 )
 from handoff_cli.cli.report import (
+    DiffOpt,
     FailOpt,
     OwnerOpt,
     SegmentOpt,
     SinceOpt,
-    empty_scope_message,
+        brief = account_brief(account, store=get_store(ctx), today=today, config=get_config(ctx), baseline=baseline)
+        failed = brief.breached(strict=strict)
+        emit_brief(brief, fmt=fmt, full=full)
+        fail_if_breached(fail_on_breach, failed)
     fail_if_breached,
     scope_of,
 )
@@ -45,10 +49,13 @@ def status(
     full: Annotated[
         bool, typer.Option("--full", help="With an account: the long brief, every section in full.")
     ] = False,
+    strict: StrictOpt = False,
+    diff: DiffOpt = None,
 ) -> None:
     """The portfolio at a glance, riskiest first; with an account, the one-screen pre-call brief."""
     today = get_today(ctx, as_of)
     apply_known_at(ctx, known_at)
+    baseline, _ = baseline_of(ctx, diff, None, today)
     if account is not None:
         from handoff_cli.queries.reports import account_brief
         from handoff_cli.render_reports import emit_brief
@@ -56,7 +63,15 @@ def status(
         brief = account_brief(account, store=get_store(ctx), today=today, config=get_config(ctx))
         emit_brief(brief, fmt=fmt, full=full)
         fail_if_breached(fail_on_breach, brief.has_breach)
+        brief = account_brief(account, store=get_store(ctx), today=today, config=get_config(ctx), baseline=baseline)
+        failed = brief.breached(strict=strict)
+        emit_brief(brief, fmt=fmt)
+        fail_if_breached(fail_on_breach, failed)
         return
+    if baseline is not None:
+        from handoff_cli.errors import BadInput
+
+        raise BadInput("--diff works on `status ACCOUNT` (the brief) and `report breaches`; name an account")
     from handoff_cli.queries.reports import portfolio_status
     from handoff_cli.render_reports import emit_portfolio
 

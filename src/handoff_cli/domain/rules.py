@@ -28,6 +28,11 @@ class Finding:
     days: int
     detail: str
     weight: int
+    # the milestone's title, for milestone-overdue: part of the finding's identity
+    milestone: Optional[str] = None
+    # set by the reports that know them (services/changes.py): an ack in force, the change since a baseline
+    acknowledged: Optional[Mapping[str, Any]] = None
+    change: Optional[str] = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -38,7 +43,19 @@ class Finding:
             "days": self.days,
             "detail": self.detail,
             "weight": self.weight,
+            **self.marks(),
         }
+
+    def marks(self) -> dict[str, Any]:
+        """The keys only some reports carry: `acknowledged` while an ack is in force; with --diff,
+        `change` and the finding's `milestone` (null but for milestone-overdue)."""
+        out: dict[str, Any] = {}
+        if self.acknowledged is not None:
+            out["acknowledged"] = dict(self.acknowledged)
+        if self.change is not None:
+            out["change"] = self.change
+            out["milestone"] = self.milestone
+        return out
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,7 @@ def _finding(
     *,
     days: Optional[int] = None,
     weight: Optional[int] = None,
+    milestone: Optional[str] = None,
 ) -> Finding:
     return Finding(
         account=f.name,
@@ -80,6 +98,7 @@ def _finding(
         days=(ctx.as_of - since).days if days is None else days,
         detail=detail,
         weight=ctx.weight if weight is None else weight,
+        milestone=milestone,
     )
 
 
@@ -283,6 +302,7 @@ def milestone_overdue(f: Facts, ctx: RuleContext) -> list[Finding]:
                 m.due_on,
                 f"{m.title!r} was due {_d(m.due_on)}, {_plural(n)} overdue: {who} must act",
                 weight=w,
+                milestone=m.title,
             )
         )
     return out

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from handoff_cli.config import Config
 from handoff_cli.domain.facts import Facts, lag_by_motion, projected_first_value
 from handoff_cli.domain.health import Health, health, stage
 from handoff_cli.domain.rules import Finding, evaluator, sort_findings
 from handoff_cli.queries.facts import iter_facts, read_lag_samples
+from handoff_cli.services.changes import LastRun, apply_acks, counts_as_breach, diff, read_acks, read_last_run
 from handoff_cli.services.lookup import lookup_account
 from handoff_cli.store import Reader, Store, as_date, to_date
 from handoff_cli.text import quoted
@@ -85,28 +86,94 @@ class BreachesReport:
     as_of: date
     findings: tuple[Finding, ...]
     accounts_in_scope: int = 0  # the accounts the rules ran over (for the report's heading)
+    # with --diff: what the findings were compared with ("last-run", a date, or "nothing" before any run)
+    compared_with: Optional[str] = None
+    # with --diff last-run (for notify): the accounts in scope, each with the people who hold its
+    # implementation or csm role now (case-folded), and the last run itself
+    owners: Optional[dict[str, frozenset[str]]] = None
+    last_run: Optional[LastRun] = None
 
     @property
     def has_breach(self) -> bool:
-        return any(f.severity == BREACH for f in self.findings)
+        """For --fail-on-breach: a breach no ack in force covers (resolved ones do not count)."""
+        return self.breached(strict=False)
+
+    def breached(self, *, strict: bool) -> bool:
+        return any(counts_as_breach(f, strict=strict) for f in self.findings)
 
 
-def breaches_report(*, scope: Scope = Scope(), store: Store, today: date, config: Config) -> BreachesReport:
+# --diff: "last-run" or the date of the report to compare with
+Baseline = Union[str, date, None]
+
+
+def breaches_report(
+    *, scope: Scope = Scope(), store: Store, today: date, config: Config, baseline: Baseline = None
+) -> BreachesReport:
     """The findings of the accounts in scope, in the order findings sort: breaches first,
-    then by account (ignoring case), then in the order of the rules table."""
+    then by account (ignoring case), then in the order of the rules table. With a baseline,
+    each finding carries its change since then (services/changes.py)."""
     per_account: list[tuple[str, str, list[Finding]]] = []
     n_scope = 0
+    last_run = None
+    scoped = scope.segment is not None or scope.owner is not None or scope.since is not None
+    in_scope: Optional[set[str]] = set() if baseline is not None and scoped else None
+    owners: Optional[dict[str, frozenset[str]]] = {} if baseline == "last-run" else None
     with store.reader() as r:
+        acks = read_acks(r, as_of=today)
+        if baseline == "last-run":
+            last_run = read_last_run(r)
         for f, found in findings_of(r, as_of=today, config=config, scope=scope):
             n_scope += 1
+            key = f.name.casefold()
+            if in_scope is not None:
+                in_scope.add(key)
+            if owners is not None:
+                owners[key] = frozenset(p.casefold() for role in OWNER_ROLES for p in f.holders(role))
             if found:
-                per_account.append((f.name.casefold(), f.name, found))
+                per_account.append((key, f.name, found))
     # Names are unique and each account's findings are sorted already, so sorting the
     # accounts and taking every breach before every warning is the order of sort_findings.
     per_account.sort(key=lambda row: (row[0], row[1]))
     breaches = [x for _, _, found in per_account for x in found if x.severity == BREACH]
     warnings = [x for _, _, found in per_account for x in found if x.severity != BREACH]
-    return BreachesReport(as_of=today, findings=tuple(breaches + warnings), accounts_in_scope=n_scope)
+    findings = apply_acks(breaches + warnings, acks, as_of=today)
+    if baseline is None:
+        return BreachesReport(as_of=today, findings=tuple(findings), accounts_in_scope=n_scope)
+    before, compared = _baseline_findings(baseline, last_run=last_run, scope=scope, store=store, config=config)
+    if in_scope is not None:
+        before = [f for f in before if f.account.casefold() in in_scope]
+    return BreachesReport(
+        as_of=today,
+        findings=tuple(diff(findings, before)),
+        accounts_in_scope=n_scope,
+        compared_with=compared,
+        owners=owners,
+        last_run=last_run,
+    )
+
+
+def _baseline_findings(
+    baseline: Baseline, *, last_run: Optional[LastRun], scope: Scope, store: Store, config: Config
+) -> tuple[list[Finding], str]:
+    """What --diff compares with, and how to name it: the last notify run's findings ("nothing"
+    before the first run), or the report of a date as it was KNOWN at the end of that day (in
+    the configured time zone), so a fact entered today but dated earlier is new today."""
+    if baseline == "last-run":
+        if last_run is None:
+            return [], "nothing"
+        return list(last_run.findings), "last-run"
+    assert isinstance(baseline, date)
+    from handoff_cli.journal import parse_known_at
+
+    then = Store(store.url)
+    then.known_at = parse_known_at(baseline.isoformat(), today=baseline)
+    if store.known_at is not None and store.known_at < then.known_at:
+        then.known_at = store.known_at  # --known-at earlier still: nothing recorded later counts
+    try:
+        report = breaches_report(scope=scope, store=then, today=baseline, config=config)
+        return list(report.findings), baseline.isoformat()
+    finally:
+        then.close()
 
 
 # -- report health / status (portfolio) --------------------------------------
@@ -156,8 +223,9 @@ class HealthReport:
         return any(a.has_breach for a in self.accounts)
 
 
-def _account_health(a: Assessed, as_of: date) -> AccountHealth:
+def _account_health(a: Assessed, as_of: date, acks: Optional[dict] = None) -> AccountHealth:
     f = a.facts
+    marked = apply_acks(list(a.findings), acks, as_of=as_of) if acks else a.findings
     return AccountHealth(
         account=f.name,
         motion=f.motion,
@@ -171,7 +239,7 @@ def _account_health(a: Assessed, as_of: date) -> AccountHealth:
         ttv_day=(as_of - f.signed_on).days,
         ttv_target_days=f.ttv_target_days,
         first_value_on=f.first_value_on,
-        has_breach=a.health.has_breach,
+        has_breach=any(counts_as_breach(x, strict=False) for x in marked),
         top=a.findings[0].detail if a.findings else None,
     )
 
@@ -180,7 +248,8 @@ def health_report(*, scope: Scope = Scope(), store: Store, today: date, config: 
     """Accounts in scope, lowest score first (ties by name, ignoring case); accounts
     without a score (archived, churned) last."""
     with store.reader() as r:
-        rows = [_account_health(a, today) for a in assess(r, as_of=today, config=config, scope=scope)]
+        acks = read_acks(r, as_of=today)
+        rows = [_account_health(a, today, acks) for a in assess(r, as_of=today, config=config, scope=scope)]
     rows.sort(key=lambda h: (h.score is None, h.score or 0, h.account.casefold(), h.account))
     return HealthReport(as_of=today, accounts=tuple(rows))
 
@@ -265,10 +334,16 @@ class Brief:
     open_milestones: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     # the latest usage readings, oldest first: {"on", "value"}
     usage: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    # with --diff: the findings gone since the baseline (with their old values), and what it was
+    resolved: tuple[Finding, ...] = ()
+    compared_with: Optional[str] = None
 
     @property
     def has_breach(self) -> bool:
-        return any(f.severity == BREACH for f in self.findings)
+        return self.breached(strict=False)
+
+    def breached(self, *, strict: bool) -> bool:
+        return any(counts_as_breach(f, strict=strict) for f in self.findings)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -281,7 +356,7 @@ class Brief:
             "band": self.band,
             "owner": self.owner,
             "owners": dict(self.owners),
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": [f.as_dict() for f in (*self.findings, *self.resolved)],
             "deductions": [{"rule": f.rule, "weight": f.weight, "detail": f.detail} for f in self.findings],
             "signed_on": self.signed_on,
             "ttv_target_days": self.ttv_target_days,
@@ -304,6 +379,7 @@ class Brief:
             "last_sponsor_contact_on": self.last_sponsor_contact_on,
             "open_milestones": list(self.open_milestones),
             "usage": list(self.usage),
+            **({"compared_with": self.compared_with} if self.compared_with is not None else {}),
         }
 
 
@@ -313,10 +389,15 @@ def _event_value(value: Any) -> Any:
     return value
 
 
-def account_brief(ref: str, *, store: Store, today: date, config: Config) -> Brief:
-    """Everything a CSM needs one minute before a call with the account."""
+def account_brief(ref: str, *, store: Store, today: date, config: Config, baseline: Baseline = None) -> Brief:
+    """Everything a CSM needs one minute before a call with the account; with a baseline
+    (--diff), what changed in its findings since then."""
+    last_run = None
     with store.reader() as r:
         acc = lookup_account(r, ref)
+        acks = read_acks(r, as_of=today)
+        if baseline == "last-run":
+            last_run = read_last_run(r)
         facts = list(iter_facts(r, as_of=today, config=config, account_id=acc.id))
         if not facts:
             row = r.one("SELECT signed_on FROM account WHERE id = :aid", {"aid": acc.id})
@@ -358,6 +439,17 @@ def account_brief(ref: str, *, store: Store, today: date, config: Config) -> Bri
             "open_issues": h.open_issues,
         }
     lag_days = int(lag.get(f.motion, 14))
+    findings = apply_acks(list(a.findings), acks, as_of=today)
+    resolved: list[Finding] = []
+    compared: Optional[str] = None
+    if baseline is not None:
+        before, compared = _baseline_findings(
+            baseline, last_run=last_run, scope=Scope(include_all=True), store=store, config=config
+        )
+        key = f.name.casefold()
+        changed = diff(findings, [x for x in before if x.account.casefold() == key])
+        findings = [x for x in changed if x.change != "resolved"]
+        resolved = [x for x in changed if x.change == "resolved"]
     return Brief(
         as_of=today,
         account=f.name,
@@ -369,7 +461,9 @@ def account_brief(ref: str, *, store: Store, today: date, config: Config) -> Bri
         band=a.health.band,
         owner=f.accountable_owner,
         owners={role: f.holder(role) for role in ROLES},
-        findings=a.findings,
+        findings=tuple(findings),
+        resolved=tuple(resolved),
+        compared_with=compared,
         signed_on=f.signed_on,
         ttv_target_days=f.ttv_target_days,
         target_on=f.target_on,

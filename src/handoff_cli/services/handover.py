@@ -25,6 +25,7 @@ the CSM already holds the role, and the latest handover went to them).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional
@@ -110,6 +111,7 @@ def record_handover(
     open_issues: Optional[str] = None,
     store: Store,
     today: date,
+    approve: Optional[Callable[[dict[str, Any]], None]] = None,
 ) -> HandoverResult:
     """Hand ``ref`` from its implementation owner to the CSM ``to`` on ``on`` (see the module docstring)."""
     from sqlmodel import col, select
@@ -159,6 +161,21 @@ def record_handover(
                 f"and nobody holds implementation: nothing to hand over"
             )
         missing = gate_missing(s, stored_id(acc), acc.motion, on)
+        if approve is not None:
+            # the pre-handover hooks (services/hooks.py): raising refuses it, before anything is written
+            approve(
+                {
+                    "account": acc.name,
+                    "handed_on": on,
+                    "from": impl.person if impl is not None else None,
+                    "to": to,
+                    "gate_passed": not missing,
+                    "joint_call": joint_call,
+                    "promised": promised,
+                    "customised": customised,
+                    "open_issues": open_issues,
+                }
+            )
 
         # write
         if release is not None:

@@ -1,0 +1,6 @@
+"""The delivery tests import servers.py (pytest runs with --import-mode=importlib)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
