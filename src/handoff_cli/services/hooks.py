@@ -62,7 +62,7 @@ def _run(hook: Path, stdin: str, env: Mapping[str, str], timeout: float) -> Opti
 
 
 def run_on_finding(
-    folder: Path, findings: Sequence[Mapping[str, Any]], *, db: str, as_of: str, timeout: float = TIMEOUT
+    folder: Path, findings: Sequence[Mapping[str, Any]], *, db: str, as_of: str, timeout: Optional[float] = None
 ) -> list[str]:
     """Give every on-finding hook the findings as JSON lines; the lines to report for those that failed."""
     hooks = find_hooks(folder, "on-finding")
@@ -72,19 +72,19 @@ def run_on_finding(
     env = {"HANDOFF_DB": db, "HANDOFF_AS_OF": as_of}
     problems = []
     for hook in hooks:
-        why = _run(hook, lines, env, timeout)
+        why = _run(hook, lines, env, TIMEOUT if timeout is None else timeout)
         if why is not None:
             problems.append(f"hook {hook.name} {why}")
     return problems
 
 
 def check_pre_handover(
-    folder: Path, proposed: Mapping[str, Any], *, db: str, as_of: str, timeout: float = TIMEOUT
+    folder: Path, proposed: Mapping[str, Any], *, db: str, as_of: str, timeout: Optional[float] = None
 ) -> None:
     """Run every pre-handover hook on the proposed handover; the first that refuses raises OperationFailed."""
     doc = json.dumps(proposed, ensure_ascii=False, sort_keys=True, default=str) + "\n"
     env = {"HANDOFF_DB": db, "HANDOFF_AS_OF": as_of}
     for hook in find_hooks(folder, "pre-handover"):
-        why = _run(hook, doc, env, timeout)
+        why = _run(hook, doc, env, TIMEOUT if timeout is None else timeout)
         if why is not None:
             raise OperationFailed(f"handover refused by hook {hook.name} ({why}): nothing was written")
