@@ -51,6 +51,8 @@ def notify(
     except ModuleNotFoundError:
         raise OperationFailed("notify needs its extra: pip install 'handoff-cli[notify]'") from None
 
+    with store.reader():
+        pass  # the store must exist and be a handoff store before anything else (no lock file beside a typo)
     failures: list[str] = []
     with service.notify_lock(store):
         plan = service.plan_notify(store=store, today=today, config=config, strict=strict)

@@ -68,7 +68,9 @@ def run_on_finding(
     hooks = find_hooks(folder, "on-finding")
     if not hooks or not findings:
         return []
-    lines = "".join(json.dumps(f, ensure_ascii=False, sort_keys=True, default=str) + "\n" for f in findings)
+    lines = "".join(
+        json.dumps(f, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str) + "\n" for f in findings
+    )
     env = {"HANDOFF_DB": db, "HANDOFF_AS_OF": as_of}
     problems = []
     for hook in hooks:
@@ -82,7 +84,7 @@ def check_pre_handover(
     folder: Path, proposed: Mapping[str, Any], *, db: str, as_of: str, timeout: Optional[float] = None
 ) -> None:
     """Run every pre-handover hook on the proposed handover; the first that refuses raises OperationFailed."""
-    doc = json.dumps(proposed, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+    doc = json.dumps(proposed, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str) + "\n"
     env = {"HANDOFF_DB": db, "HANDOFF_AS_OF": as_of}
     for hook in find_hooks(folder, "pre-handover"):
         why = _run(hook, doc, env, TIMEOUT if timeout is None else timeout)
