@@ -15,7 +15,7 @@ class AckGroup(TyperGroup):
     """`ack ACCOUNT RULE ...` acknowledges; `ack list` and `ack end` are subcommands. A first word
     that is not a subcommand is an account: the hidden `add` command takes it."""
 
-    def parse_args(self, ctx, args):  # type: ignore[override]
+    def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["add", *args]
         return super().parse_args(ctx, args)

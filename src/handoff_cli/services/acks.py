@@ -94,7 +94,7 @@ def add_ack(
         raise BadInput(f"--until {until.isoformat()} is before {on.isoformat()}: the acknowledgement would never hold")
     if verdict is not None and verdict not in VERDICTS:
         raise BadInput(f"unknown verdict {verdict!r}: use one of {', '.join(VERDICTS)}")
-    by_person = clean_text(by, "the person acknowledging (--by)")
+    by_person = str(clean_text(by, "the person acknowledging (--by)"))
     note = clean_text(note, "--note", required=False, max_len=MAX_NOTE)
     milestone = clean_text(milestone, "--milestone", required=False)
     brief = account_brief(ref, store=store, today=on, config=config)
@@ -103,6 +103,7 @@ def add_ack(
         from handoff_cli.services.common import find_account
 
         acc = find_account(s, ref)
+        assert acc.id is not None
         row = Ack(
             account_id=acc.id,
             rule=rule,
@@ -121,7 +122,7 @@ def add_ack(
         brief.account,
         rule,
         f.milestone,
-        by_person or "",
+        by_person,
         on,
         "change" if until_change else until.isoformat() if until else "",
         note,
@@ -137,7 +138,7 @@ def end_ack(ref: str, rule: str, *, milestone: Optional[str], by: str, on: date,
     from handoff_cli.services.common import clean_text, find_account
 
     _check_rule(rule)
-    by_person = clean_text(by, "the person ending the acknowledgement (--by)")
+    by_person = str(clean_text(by, "the person ending the acknowledgement (--by)"))
     with store.reader() as r:
         from handoff_cli.services.lookup import lookup_account
 
@@ -153,6 +154,7 @@ def end_ack(ref: str, rule: str, *, milestone: Optional[str], by: str, on: date,
     ended = rows[0]
     with store.write() as s:
         acc = find_account(s, ref)
+        assert acc.id is not None
         s.add(
             Ack(
                 account_id=acc.id,

@@ -114,13 +114,15 @@ def read_acks(r, *, as_of: date) -> dict[str, list[AckRow]]:
     for name, rule, milestone, action, by, on, until, change, since, note, verdict, kid in r.all(
         ACKS_SQL, {"as_of": as_of}
     ):
+        acked_on = to_date(on)
+        assert acked_on is not None  # a NOT NULL column
         row = AckRow(
             name,
             rule,
             milestone,
             action,
             by,
-            to_date(on),
+            acked_on,
             to_date(until),
             bool(change),
             to_date(since),
@@ -204,4 +206,6 @@ def read_last_run(r) -> Optional[LastRun]:
         findings.append(f)
         if rec.get("sent_on"):
             sent[identity(f)] = date.fromisoformat(rec["sent_on"])
-    return LastRun(int(rid), to_date(as_of), tuple(findings), sent)
+    run_on = to_date(as_of)
+    assert run_on is not None  # a NOT NULL column
+    return LastRun(int(rid), run_on, tuple(findings), sent)

@@ -310,8 +310,9 @@ def record_run(plan: NotifyPlan, *, store: Store, today: date) -> None:
             )
         )
         s.flush()
-        keep = select(NotifyRun.id).order_by(NotifyRun.id.desc()).limit(KEEP_RUNS)  # type: ignore[union-attr]
-        s.execute(delete(NotifyRun).where(NotifyRun.id.not_in(keep.scalar_subquery())))  # type: ignore[union-attr]
+        ids = NotifyRun.__table__.c.id  # type: ignore[attr-defined]
+        keep = select(ids).order_by(ids.desc()).limit(KEEP_RUNS).scalar_subquery()
+        s.execute(delete(NotifyRun).where(ids.not_in(keep)))
 
 
 @contextmanager
