@@ -109,7 +109,9 @@ def _print_dry_run(plan, messages, today) -> None:
     from handoff_cli.services.notify import headline, shown_url
 
     out = [f"dry run: nothing is sent or recorded ({headline(plan.report.findings, plan.accounts, today)})"]
-    if not messages:
+    if not plan.channels:
+        out.append("no channels: add [notify] urls = [...] to the config (see docs/cron.md)")
+    elif not messages:
         out.append("nothing to send: no new or resolved findings, no open breach due again")
     for channel, message in messages:
         body = message.html if channel.is_email else message.markdown
