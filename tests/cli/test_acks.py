@@ -126,3 +126,19 @@ def test_by_defaults_to_the_config_then_the_login_name(handoff, tmp_path, monkey
     (tmp_path / "config.toml").write_text('[ack]\nby = "Dana Lee"\n', encoding="utf-8")
     handoff.ok("ack", "Acme", "ownerless", "--until", "+1d")
     assert findings(handoff)["ownerless"]["acknowledged"]["by"] == "Dana Lee"
+
+
+def test_acks_are_journaled_and_undone_like_every_write(handoff, monkeypatch):
+    monkeypatch.setenv("HANDOFF_TODAY", "2026-05-30")
+    setup(handoff)
+    monkeypatch.setenv("HANDOFF_TODAY", "2026-06-01")
+    handoff.ok("ack", "Acme", "ttv-breach", "--until", "+7d", "--by", "Dana")
+    assert "ack Acme ttv-breach --until +7d --by Dana" in handoff.ok("log").stdout
+    assert handoff("report", "breaches", "--fail-on-breach").exit_code == 3  # ownerless is not acknowledged
+    handoff.ok("undo")
+    assert "acknowledged" not in findings(handoff)["ttv-breach"]
+    assert handoff.json("ack", "list")["acks"] == []
+    # and --known-at sees the ack only once it was recorded
+    handoff.ok("ack", "Acme", "ttv-breach", "--until", "+7d", "--by", "Dana")
+    assert "acknowledged" in findings(handoff)["ttv-breach"]
+    assert "acknowledged" not in findings(handoff, "--known-at", "2026-05-31")["ttv-breach"]

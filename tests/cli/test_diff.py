@@ -8,31 +8,29 @@ def rows(report: dict) -> list[tuple]:
 
 
 def test_diff_date_marks_new_open_and_resolved(handoff, monkeypatch):
+    monkeypatch.setenv("HANDOFF_TODAY", "2026-05-20")  # entered before the day compared with
     handoff.ok("account", "add", "Acme", "--signed", "2026-01-01")
     handoff.ok("owner", "assign", "Acme", "csm", "Dana", "--on", "2026-01-02")
     handoff.ok("owner", "assign", "Acme", "sponsor", "Kim", "--on", "2026-01-02")
+    handoff.ok("account", "add", "Bolt", "--signed", "2026-02-25", "--ttv-target", "90")
+    handoff.ok("owner", "assign", "Bolt", "csm", "Dana", "--on", "2026-02-26")
+    handoff.ok("owner", "assign", "Bolt", "sponsor", "Kim", "--on", "2026-02-26")
+    handoff.ok("plan", "set", "Bolt", "--outcome", "Faster close", "--on", "2026-02-27")
+    handoff.ok("milestone", "add", "Bolt", "Go live", "--due", "2026-07-01", "--kind", "go-live", "--on", "2026-02-26")
+    monkeypatch.setenv("HANDOFF_TODAY", "2026-06-01")
     handoff.ok("owner", "release", "Acme", "sponsor", "--on", "2026-05-31")
-    report = handoff.json("report", "breaches", "--diff", "2026-05-30")
+    report = handoff.json("report", "breaches", "--diff", "2026-05-25")
     assert rows(report) == [
         ("Acme", "ttv-breach", "2026-04-01", "open"),
+        ("Bolt", "ttv-breach", "2026-05-26", "new"),
         ("Acme", "no-success-plan", "2026-01-01", "open"),
         ("Acme", "no-exec-sponsor", "2026-05-31", "new"),
         ("Acme", "sponsor-change", "2026-05-31", "new"),
+        ("Bolt", "ttv-at-risk", "2026-05-26", "resolved"),  # the warning that became a breach
     ]
     assert report["findings"][2]["milestone"] is None
-    # a warning that became a breach: the old one resolved, a new one
-    handoff.ok("account", "add", "Bolt", "--signed", "2026-02-25", "--ttv-target", "90")
-    handoff.ok("owner", "assign", "Bolt", "csm", "Dana", "--on", "2026-02-26")
-    handoff.ok("milestone", "add", "Bolt", "Go live", "--due", "2026-07-01", "--kind", "go-live", "--on", "2026-02-26")
-    before = {
-        (f["rule"])
-        for f in handoff.json("report", "breaches", "--as-of", "2026-05-25")["findings"]
-        if f["account"] == "Bolt"
-    }
-    assert "ttv-at-risk" in before
-    report = handoff.json("report", "breaches", "--diff", "2026-05-25", "--only", "new,resolved")
-    bolt = [(f["rule"], f["change"]) for f in report["findings"] if f["account"] == "Bolt"]
-    assert ("ttv-breach", "new") in bolt and ("ttv-at-risk", "resolved") in bolt
+    only = handoff.json("report", "breaches", "--diff", "2026-05-25", "--only", "resolved")
+    assert rows(only) == [("Bolt", "ttv-at-risk", "2026-05-26", "resolved")]
 
 
 def test_only_needs_diff_and_known_changes(handoff, dump):
@@ -47,8 +45,10 @@ def test_only_needs_diff_and_known_changes(handoff, dump):
     assert bad.exit_code == 2 and "is after the report's date 2026-06-01" in bad.stderr
 
 
-def test_status_account_diff_lists_what_changed_since_the_last_run(handoff, tmp_path):
+def test_status_account_diff_lists_what_changed_since_the_last_run(handoff, monkeypatch):
+    monkeypatch.setenv("HANDOFF_TODAY", "2026-04-30")
     handoff.ok("account", "add", "Acme", "--signed", "2026-01-01")
+    monkeypatch.setenv("HANDOFF_TODAY", "2026-06-01")
     brief = handoff.json("status", "Acme", "--diff", "last-run")
     assert brief["compared_with"] == "nothing"
     assert {f["change"] for f in brief["findings"]} == {"new"}
@@ -91,3 +91,19 @@ def test_notify_config_is_validated(handoff, tmp_path):
         result = handoff("notify", "--dry-run")
         assert result.exit_code == 2, text
         assert message in result.stderr, (text, result.stderr)
+
+
+def test_a_release_entered_today_and_dated_yesterday_is_new_in_todays_diff_yesterday(handoff, monkeypatch):
+    """The backdating case: yesterday's report as it was KNOWN yesterday did not have the gap."""
+    monkeypatch.setenv("HANDOFF_TODAY", "2026-05-31")
+    handoff.ok("account", "add", "Acme", "--signed", "2026-05-20")
+    handoff.ok("owner", "assign", "Acme", "csm", "Dana", "--on", "2026-05-21")
+    monkeypatch.setenv("HANDOFF_TODAY", "2026-06-01")
+    handoff.ok("owner", "release", "Acme", "csm", "--on", "yesterday")  # entered today, dated 2026-05-31
+    report = handoff.json("report", "breaches", "--diff", "yesterday")
+    ownerless = [r for r in rows(report) if r[1] == "ownerless"]
+    assert ownerless == [("Acme", "ownerless", "2026-05-31", "new")]
+    # re-running yesterday's report with --as-of and subtracting would miss it: as of
+    # 2026-05-31, the store as it stands now already shows the gap
+    as_of_yesterday = handoff.json("report", "breaches", "--as-of", "2026-05-31")["findings"]
+    assert [f["rule"] for f in as_of_yesterday if f["rule"] == "ownerless"] == ["ownerless"]

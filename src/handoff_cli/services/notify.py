@@ -300,7 +300,8 @@ def record_run(plan: NotifyPlan, *, store: Store, today: date) -> None:
 
     from handoff_cli.models import NotifyRun
 
-    with store.write() as s:
+    # a delivery record, not a fact: left out of the journal, so `handoff undo` never reverts it
+    with store.write(journal=False) as s:
         s.add(
             NotifyRun(
                 as_of=today,
