@@ -278,8 +278,8 @@ def _root(
 def _register() -> None:
     from handoff_cli.cli import (
         accounts,
-        batch,
         acks,
+        batch,
         config,
         db,
         events,

@@ -23,8 +23,7 @@ class AckGroup(TyperGroup):
 
 app = typer.Typer(
     cls=AckGroup,
-    help="Acknowledge a finding: it keeps its deduction, and --fail-on-breach ignores it until the ack expires.\n\n"
-    "Example: handoff ack ACCOUNT ttv-breach --until +7d --note 'exec call booked'",
+    help="Acknowledge a finding: it keeps its deduction, and --fail-on-breach ignores it until the ack expires.",
     no_args_is_help=True,
 )
 
@@ -111,9 +110,7 @@ def add(
 
 @app.command("list")
 def list_(ctx: typer.Context, fmt: FormatOpt = None, limit: LimitOpt = 50) -> None:
-    """The acknowledgements not ended, expired ones marked.
-
-    Example: handoff ack list --format json"""
+    """The acknowledgements not ended, expired ones marked."""
     from handoff_cli.cli.common import get_store
     from handoff_cli.render import Col, emit_listing
     from handoff_cli.services.acks import list_acks
@@ -142,9 +139,7 @@ def end(
     by: ByOpt = None,
     on: OnOpt = None,
 ) -> None:
-    """End an acknowledgement before it expires (the finding fails --fail-on-breach again).
-
-    Example: handoff ack end ACCOUNT ttv-breach"""
+    """End an acknowledgement before it expires (the finding fails --fail-on-breach again)."""
     from handoff_cli.cli.common import get_store
     from handoff_cli.services.acks import end_ack
 

@@ -56,6 +56,10 @@ EXAMPLES: dict[str, str] = {
     "milestone remove": 'handoff milestone remove quarry "Downtime dashboard configuration"',
     "people rename": 'handoff people rename "Sofia Martins" "Sofía Martins"',
     "account unarchive": "handoff account unarchive bluebird",
+    "ack add": "handoff ack fernwood stalled --until +7d --note 'exec call booked'",
+    "ack list": "handoff ack list --format json",
+    "ack end": "handoff ack end fernwood stalled",
+    "notify": "handoff notify --dry-run",
 }
 
 ROOT_EPILOG = """\b

@@ -28,8 +28,6 @@ def notify(
     repeat_open_breaches (default 7d). The run is recorded only when every delivery worked; the
     exit code is that of `report breaches --fail-on-breach` (3 while unacknowledged breaches are
     open), 1 when a delivery failed. See docs/cron.md.
-
-    Example: handoff notify --dry-run
     """
     import sys
 

@@ -116,9 +116,7 @@ def breaches(
     diff: DiffOpt = None,
     only: OnlyOpt = None,
 ) -> None:
-    """Every finding of the rules, breaches first.
-
-    Example: handoff report breaches --diff yesterday --only new,resolved"""
+    """Every finding of the rules, breaches first."""
     from dataclasses import replace
 
     from handoff_cli.queries.reports import breaches_report

@@ -23,10 +23,9 @@ from handoff_cli.cli.report import (
     OwnerOpt,
     SegmentOpt,
     SinceOpt,
-        brief = account_brief(account, store=get_store(ctx), today=today, config=get_config(ctx), baseline=baseline)
-        failed = brief.breached(strict=strict)
-        emit_brief(brief, fmt=fmt, full=full)
-        fail_if_breached(fail_on_breach, failed)
+    StrictOpt,
+    baseline_of,
+    empty_scope_message,
     fail_if_breached,
     scope_of,
 )
@@ -60,13 +59,9 @@ def status(
         from handoff_cli.queries.reports import account_brief
         from handoff_cli.render_reports import emit_brief
 
-        brief = account_brief(account, store=get_store(ctx), today=today, config=get_config(ctx))
-        emit_brief(brief, fmt=fmt, full=full)
-        fail_if_breached(fail_on_breach, brief.has_breach)
         brief = account_brief(account, store=get_store(ctx), today=today, config=get_config(ctx), baseline=baseline)
-        failed = brief.breached(strict=strict)
-        emit_brief(brief, fmt=fmt)
-        fail_if_breached(fail_on_breach, failed)
+        emit_brief(brief, fmt=fmt, full=full)
+        fail_if_breached(fail_on_breach, brief.breached(strict=strict))
         return
     if baseline is not None:
         from handoff_cli.errors import BadInput
