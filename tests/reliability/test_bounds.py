@@ -210,6 +210,12 @@ def config_refused(handoff, tmp_path, text: str) -> str:
             "rules.milestone-overdue.max_weight",
             "must be from 0 to 100",
         ),
+        (
+            '[notify]\nrepeat_open_breaches = "5300w"\n',
+            2,
+            "notify.repeat_open_breaches",
+            "must be from 0 to 36500 days (5300w is 37100 days)",
+        ),
     ],
 )
 def test_config_values_are_bounded_and_finite(handoff, tmp_path, dump, text, line, key, why):
@@ -223,12 +229,14 @@ def test_a_config_at_the_bounds_keeps_every_report_working(handoff, tmp_path):
     (tmp_path / "config.toml").write_text(
         "[ttv_target_days]\nhigh-touch = 36500\nself-serve = 0\n[adoption]\nweeks = 520\nthreshold = 1000000000\n"
         "[rules.stalled]\ndays = 36500\n[rules.ttv-at-risk]\ndefault_lag_days = { high-touch = 36500 }\n"
+        '[notify]\nrepeat_open_breaches = "36500d"\n'
     )
     handoff.ok("account", "add", "Acme", "--signed", "2199-01-01")
     handoff.ok("milestone", "add", "Acme", "Go live", "--due", "2199-12-31", "--kind", "go-live")
     for report in ("breaches", "health", "metrics"):
         handoff.ok("--as-of", "2199-12-31", "report", report, "--format", "json")
     handoff.ok("--as-of", "2199-12-31", "status", "Acme", "--format", "json")
+    handoff.ok("--as-of", "2199-12-31", "notify", "--dry-run")  # the longest repeat interval
 
 
 def test_a_config_that_is_not_utf8_is_one_line(handoff, tmp_path):
