@@ -4,7 +4,9 @@ at most 80 columns (or the terminal's width), built for a CSM one minute before 
 What it shows, in order: who the account is (motion, segment, external id, ARR);
 stage, health and the accountable owner; the owners, the success plan and the last
 sponsor contact; the two clocks; a usage sparkline; the next open milestones and who
-must act; the deductions (zero-weight ones folded into one line); the latest events
+must act; the deductions (zero-weight ones folded into one line), each marked with its change
+under `--diff` and with its acknowledgement on the line below, then, under `--diff`, the
+findings resolved since (one line); the latest events
 other than usage readings; the handover. A self-serve brief is about activation: no
 plan, handover or implementation sections, and no owner shown as missing.
 `handoff status ACCOUNT --full` prints the long brief (render_reports.brief_lines).
@@ -14,6 +16,7 @@ to the width with an ellipsis, so nothing wraps."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, Optional
 
@@ -277,38 +280,91 @@ def _late(days: int) -> str:
     return f"{days}d late" if days else ""
 
 
+def ack_text(ack: Mapping[str, Any]) -> str:
+    """An acknowledgement as the briefs show it: (acknowledged by Dana until 2026-06-10: note)."""
+    until = "the finding changes" if ack.get("until") == "change" else ack.get("until")
+    note = f": {ack['note']}" if ack.get("note") else ""
+    return f"(acknowledged by {ack.get('by')} until {until}{note})"
+
+
+def compared_text(compared_with: str) -> str:
+    """What `--diff` compared with, in words: a date, the last notify run, or nothing yet."""
+    return {"last-run": "the last notify run", "nothing": "nothing (no notify run yet)"}.get(
+        compared_with, compared_with
+    )
+
+
 def _deductions(b: Any) -> list[Line]:
+    """The score's head line, then one block per weighted finding: its row (the change mark,
+    under --diff, before the detail so the cut never hides it) and, when acknowledged, the
+    acknowledgement on the line below. At most DEDUCTION_LINES lines of blocks, whole blocks
+    only; under --diff one more line names the findings resolved since."""
     band_style = BAND_STYLE.get(b.band or "", "")
     if b.score is None:
-        return [[_label("Health"), ("no score: the account is not active", "dim")]]
+        return [[_label("Health"), ("no score: the account is not active", "dim")], *_resolved(b)]
     total = sum(f.weight for f in b.findings)
     head: Line = [_label("Health"), (f"{b.score} {b.band}", f"bold {band_style}")]
     if not b.findings:
         head.append(("  no deductions", "dim"))
-        return [head]
+        return [head, *_resolved(b)]
     head.append((f" = 100 - {total}" + (" (floored at 0)" if total > 100 else ""), "dim"))
     weighted = [f for f in b.findings if f.weight]
     zero = [f for f in b.findings if not f.weight]
     rule_w = max(len(f.rule) for f in b.findings)
-    lines: list[Line] = [head]
-    rows: list[Line] = [
-        [
+    blocks: list[list[Line]] = []
+    for f in weighted:
+        row: Line = [
             (f"  -{f.weight:<3} ", SEVERITY_STYLE.get(f.severity, "")),
             (f"{f.rule:<{rule_w}}  ", SEVERITY_STYLE.get(f.severity, "")),
-            (f.detail, ""),
         ]
-        for f in weighted
-    ]
+        if f.change:
+            row.append((f"[{f.change}] ", "bold"))
+        row.append((f.detail, ""))
+        block = [row]
+        if f.acknowledged:
+            block.append([(" " * 7, ""), (ack_text(f.acknowledged), "dim")])
+        blocks.append(block)
     if zero:
         rules: dict[str, int] = {}
         for f in zero:
             rules[f.rule] = rules.get(f.rule, 0) + 1
         text = ", ".join(f"{n} more {rule}" for rule, n in rules.items())
-        rows.append([("  -0   ", "dim"), (f"{text} (no points: the rule's cap is reached)", "dim")])
-    if len(rows) > DEDUCTION_LINES:
-        rest = len(rows) - (DEDUCTION_LINES - 1)
-        rows = rows[: DEDUCTION_LINES - 1] + [[("  ", ""), (f"... {rest} more (see --full)", "dim")]]
-    return lines + rows
+        marks = [f"{n} {change}" for change in ("new", "open") if (n := sum(f.change == change for f in zero))]
+        acked = sum(1 for f in zero if f.acknowledged)
+        if acked:
+            marks.append(f"{acked} acknowledged")
+        why = "no points: the rule's cap is reached" + (f"; {', '.join(marks)}" if marks else "")
+        blocks.append([[("  -0   ", "dim"), (f"{text} ({why})", "dim")]])
+    lines: list[Line] = [head]
+    if sum(len(block) for block in blocks) <= DEDUCTION_LINES:
+        for block in blocks:
+            lines.extend(block)
+    else:
+        used = 0
+        shown = 0
+        for block in blocks:
+            if used + len(block) > DEDUCTION_LINES - 1:
+                break
+            lines.extend(block)
+            used += len(block)
+            shown += 1
+        lines.append([("  ", ""), (f"... {len(blocks) - shown} more (see --full)", "dim")])
+    return lines + _resolved(b)
+
+
+def _resolved(b: Any) -> list[Line]:
+    """Under --diff: how many findings were resolved since, and their rules (the long brief has their details)."""
+    if getattr(b, "compared_with", None) is None:
+        return []
+    resolved = list(b.resolved)
+    line: Line = [
+        ("  resolved since ", "dim"),
+        (f"{compared_text(b.compared_with)}: ", "dim"),
+        (str(len(resolved)), ""),
+    ]
+    if resolved:
+        line.append(("  " + ", ".join(f.rule for f in resolved), "green"))
+    return [line]
 
 
 def _recent(b: Any) -> list[Line]:

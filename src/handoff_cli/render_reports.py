@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 from handoff_cli import render
 from handoff_cli.render import Col
+from handoff_cli.render_brief import ack_text, compared_text
 
 BAND_STYLE = {"green": "green", "yellow": "yellow", "red": "red"}
 SEVERITY_STYLE = {"breach": "bold red", "warning": "yellow"}
@@ -458,7 +459,7 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
     else:
         L.append([(f"  = {b.score:>3}  ", f"bold {band_style}"), (f"{b.band}{floor}", band_style)])
     if b.compared_with is not None:
-        L.append([(f"  resolved since {_compared(b.compared_with)}: ", "dim"), (str(len(b.resolved)), "")])
+        L.append([(f"  resolved since {compared_text(b.compared_with)}: ", "dim"), (str(len(b.resolved)), "")])
         for f in b.resolved:
             L.append([(f"  - {f.rule:<{width}}  ", "dim"), (f.detail, "")])
     L.append([])
@@ -486,19 +487,6 @@ def brief_lines(b, *, fancy: bool) -> list[list[Segment]]:
     else:
         L.append([("Handover", "bold"), ("  not yet", "dim")])
     return L
-
-
-def ack_text(ack: Mapping[str, Any]) -> str:
-    """An acknowledgement as the brief shows it: (acknowledged by Dana until 2026-06-10: note)."""
-    until = "the finding changes" if ack.get("until") == "change" else ack.get("until")
-    note = f": {ack['note']}" if ack.get("note") else ""
-    return f"(acknowledged by {ack.get('by')} until {until}{note})"
-
-
-def _compared(compared_with: str) -> str:
-    return {"last-run": "the last notify run", "nothing": "nothing (no notify run yet)"}.get(
-        compared_with, compared_with
-    )
 
 
 def brief_text(b) -> str:
@@ -552,7 +540,7 @@ def brief_markdown(b) -> str:
     )
     if b.compared_with is not None:
         out.append("")
-        out.append(f"**Resolved since {_compared(b.compared_with)}:** {len(b.resolved)}")
+        out.append(f"**Resolved since {compared_text(b.compared_with)}:** {len(b.resolved)}")
         out.extend(f"- `{f.rule}` ({f.severity}): {md(f.detail)}" for f in b.resolved)
     out.append("")
     if b.recent_events:
