@@ -119,10 +119,19 @@ def test_milestone_overdue_needs_the_milestone_when_several_are_late(handoff):
 
 
 def test_by_defaults_to_the_config_then_the_login_name(handoff, tmp_path, monkeypatch):
+    import os
+    import pwd
+
     setup(handoff)
+    for name in ("LOGNAME", "LNAME", "USERNAME"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("USER", "ops-login")
     handoff.ok("ack", "Acme", "ttv-breach", "--until", "+1d")
     assert findings(handoff)["ttv-breach"]["acknowledged"]["by"] == "ops-login"
+    # a cron job may have no login variable at all: the user database names the login
+    monkeypatch.delenv("USER")
+    handoff.ok("ack", "Acme", "no-success-plan", "--until", "+1d")
+    assert findings(handoff)["no-success-plan"]["acknowledged"]["by"] == pwd.getpwuid(os.getuid()).pw_name
     (tmp_path / "config.toml").write_text('[ack]\nby = "Dana Lee"\n', encoding="utf-8")
     handoff.ok("ack", "Acme", "ownerless", "--until", "+1d")
     assert findings(handoff)["ownerless"]["acknowledged"]["by"] == "Dana Lee"

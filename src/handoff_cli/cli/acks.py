@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated, Optional
 
 import typer
@@ -35,18 +34,26 @@ MilestoneOpt = Annotated[
 ]
 ByOpt = Annotated[
     Optional[str],
-    typer.Option("--by", metavar="PERSON", help="Who acknowledges (default: [ack] by in the config, else $USER)."),
+    typer.Option(
+        "--by", metavar="PERSON", help="Who acknowledges (default: [ack] by in the config, else the login name)."
+    ),
 ]
 
 
 def _by(ctx: typer.Context, by: Optional[str]) -> str:
-    """--by, else the config's [ack] by, else the login name ($USER, $LOGNAME)."""
+    """--by, else the config's [ack] by, else the login name (getpass.getuser: $LOGNAME, $USER,
+    $LNAME, $USERNAME, then the user database, so a cron job without $USER still has one)."""
     if by is not None:
         return by
     configured = get_config(ctx).ack_by
     if configured:
         return str(configured)
-    who = os.environ.get("USER") or os.environ.get("LOGNAME")
+    import getpass
+
+    try:
+        who = getpass.getuser().strip()
+    except (OSError, KeyError):  # no login variable and no entry in the user database
+        who = ""
     if not who:
         from handoff_cli.errors import BadInput
 
