@@ -164,6 +164,8 @@ def test_every_help_example_runs_on_the_demo_store(demo_store, tmp_path, monkeyp
             items = [(f"help of {path}", example, 0)]
             if path == "restore":  # restores the export that the export example writes
                 items.insert(0, ("export first", "handoff export --output backup.jsonl", 0))
+            if path == "ack end":  # ends the acknowledgement that the ack example records
+                items.insert(0, ("ack first", helptext.EXAMPLES["ack add"], 0))
             run_examples(items, demo_store, sub, m, handoff)
 
 
