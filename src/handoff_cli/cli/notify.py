@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from handoff_cli.cli.common import AsOfOpt, get_config, get_store, get_today
+
+if TYPE_CHECKING:
+    from handoff_cli.services.notify import Channel, Message, NotifyPlan
+    from handoff_cli.store import Store
 
 
 def notify(
@@ -86,7 +91,7 @@ def notify(
         raise typer.Exit(code)
 
 
-def _run_hooks(plan, *, store, today) -> None:
+def _run_hooks(plan: NotifyPlan, *, store: Store, today: date) -> None:
     import sys
 
     from handoff_cli.config import config_path
@@ -100,7 +105,7 @@ def _run_hooks(plan, *, store, today) -> None:
         sys.stderr.write(f"handoff: {line}\n")
 
 
-def _print_dry_run(plan, messages, today) -> None:
+def _print_dry_run(plan: NotifyPlan, messages: list[tuple[Channel, Message]], today: date) -> None:
     """What would be sent, channel by channel (secrets masked), on stdout."""
     import sys
 

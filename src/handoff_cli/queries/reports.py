@@ -488,7 +488,7 @@ def account_brief(ref: str, *, store: Store, today: date, config: Config, baseli
     )
 
 
-def _brief_extras(r, aid: int, today: date) -> dict[str, Any]:
+def _brief_extras(r: Reader, aid: int, today: date) -> dict[str, Any]:
     """What the brief shows beyond the facts the rules use: ARR, the last sponsor contact,
     the open milestones and who must act, the usage trend."""
     row = r.one(ARR_SQL, {"aid": aid})

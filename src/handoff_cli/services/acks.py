@@ -8,11 +8,13 @@ identity changes). Acks are append-only: ending one appends an `end` row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional
 
 from handoff_cli.config import Config
+from handoff_cli.domain.rules import Finding
 from handoff_cli.errors import BadInput
 from handoff_cli.store import Store
 
@@ -53,7 +55,7 @@ def _check_rule(rule: str) -> str:
     return rule
 
 
-def _target(findings, account: str, rule: str, milestone: Optional[str], on: date):
+def _target(findings: Sequence[Finding], account: str, rule: str, milestone: Optional[str], on: date) -> Finding:
     """The one finding of the account an ack names, or BadInput saying why there is none."""
     hits = [f for f in findings if f.rule == rule]
     if milestone is not None:

@@ -10,9 +10,12 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from handoff_cli.domain.rules import Finding, sort_key
+
+if TYPE_CHECKING:
+    from handoff_cli.store import Reader
 
 CHANGES = ("new", "open", "resolved")
 
@@ -105,7 +108,7 @@ class AckRow:
         return self.until_on is not None and as_of <= self.until_on
 
 
-def read_acks(r, *, as_of: date) -> dict[str, list[AckRow]]:
+def read_acks(r: Reader, *, as_of: date) -> dict[str, list[AckRow]]:
     """The acks in force (the latest row per account, rule and milestone, recorded for a date on or
     before the as-of date), by account name case-folded. Usually a handful: one small query."""
     from handoff_cli.store import to_date
@@ -184,7 +187,7 @@ def finding_record(f: Finding, sent_on: Optional[date]) -> dict[str, Any]:
     }
 
 
-def read_last_run(r) -> Optional[LastRun]:
+def read_last_run(r: Reader) -> Optional[LastRun]:
     row = r.one(LAST_RUN_SQL)
     if row is None:
         return None

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from handoff_cli.config import Config
 from handoff_cli.domain.rules import Finding
@@ -32,6 +32,9 @@ from handoff_cli.errors import BadInput, StoreBusy, StoreError
 from handoff_cli.queries.reports import BreachesReport, breaches_report
 from handoff_cli.services.changes import Identity, finding_record, identity
 from handoff_cli.store import Store, busy_timeout
+
+if TYPE_CHECKING:
+    import jinja2
 
 DEFAULT_REPEAT = "7d"
 # runs kept in the store: the last one is the baseline, a few more for looking back
@@ -190,7 +193,7 @@ def _groups(findings: Sequence[Finding]) -> list[dict[str, Any]]:
     return out
 
 
-def _env():
+def _env() -> jinja2.Environment:
     import jinja2
 
     here = Path(__file__).resolve().parent.parent / "templates"
