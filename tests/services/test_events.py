@@ -97,7 +97,7 @@ def test_log_event_appends_with_value_and_note(store):
     assert logged.completed_milestones == ()
     name, events = list_events("ACME", store=store, today=TODAY)
     assert name == "Acme"
-    assert events == [EventView(kind="usage", on=date(2026, 5, 4), value=12, note="weekly export")]
+    assert events == [{"id": 1, "on": date(2026, 5, 4), "kind": "usage", "value": 12, "note": "weekly export"}]
 
 
 def test_logging_go_live_completes_every_open_go_live_milestone_only(store):
@@ -122,7 +122,7 @@ def test_logging_go_live_completes_every_open_go_live_milestone_only(store):
     }
     # one fact: logging the event adds exactly one go-live event
     _, events = list_events("Acme", kind="go-live", store=store, today=TODAY)
-    assert [e.on for e in events] == [date(2026, 5, 15)]
+    assert [e["on"] for e in events] == [date(2026, 5, 15)]
 
 
 def test_completing_one_go_live_milestone_completes_the_other_open_ones(store):
@@ -141,7 +141,7 @@ def test_completing_one_go_live_milestone_completes_the_other_open_ones(store):
         "Go-live EU": date(2026, 4, 2),
     }
     _, events = list_events("Acme", kind="go-live", store=store, today=TODAY)
-    assert [e.on for e in events] == [date(2026, 4, 2)]
+    assert [e["on"] for e in events] == [date(2026, 4, 2)]
 
 
 def test_logging_workflow_live_completes_the_first_workflow_milestone(store):
@@ -174,14 +174,14 @@ def test_list_events_orders_by_date_then_entry_and_filters(store):
     log_event("Acme", "note", on=date(2026, 5, 9), note="third", store=store, today=TODAY)
     log_event("Acme", "ces", on=date(2026, 5, 1), value="5.5", store=store, today=TODAY)
     _, events = list_events("Acme", store=store, today=TODAY)
-    assert [(e.kind, e.on.isoformat(), e.value, e.note) for e in events] == [
+    assert [(e["kind"], e["on"].isoformat(), e["value"], e["note"]) for e in events] == [
         ("ces", "2026-05-01", 5.5, None),
         ("usage", "2026-05-02", 4, None),
         ("note", "2026-05-09", None, "second"),
         ("note", "2026-05-09", None, "third"),
     ]
     _, notes = list_events("Acme", kind="note", store=store, today=TODAY)
-    assert [e.note for e in notes] == ["second", "third"]
+    assert [e["note"] for e in notes] == ["second", "third"]
 
 
 def test_list_events_rejects_unknown_account_and_kind(store):
@@ -196,7 +196,7 @@ def test_list_events_finds_the_account_by_external_id(store):
     log_event("crm-7", "adopted", on=date(2026, 5, 2), store=store, today=TODAY)
     name, events = list_events("crm-7", store=store, today=TODAY)
     assert name == "Beta"
-    assert [e.kind for e in events] == ["adopted"]
+    assert [e["kind"] for e in events] == ["adopted"]
 
 
 def test_bad_event_writes_nothing(store, dump):

@@ -70,10 +70,10 @@ def list_(
 ) -> None:
     """List an account's events, oldest first, with the ids `event void` takes."""
     from handoff_cli.render import Col, emit_listing, fmt_name
-    from handoff_cli.services.corrections import ledger
+    from handoff_cli.services.events import list_events
 
     today = get_today(ctx)
-    name, events = ledger(account, kind=kind, every=every, store=get_store(ctx), today=today)
+    name, events = list_events(account, kind=kind, every=every, store=get_store(ctx), today=today)
     columns = _columns()
     if every and fmt_name(fmt) != "json":
         for e in events:

@@ -528,39 +528,3 @@ def unarchive_account(ref: str, *, store: Store, today: date) -> dict[str, Any]:
         acc.archived_on = None
         s.add(acc)
         return {"account": acc.name, "was_archived_on": was}
-
-
-# -- event list (with ids; --all shows the voided ones, marked) --------------------------
-
-_LEDGER_SQL = """
-SELECT id, kind, occurred_on, value, note, voided_at, void_reason FROM event
-WHERE account_id = :account_id AND (:kind = '' OR kind = :kind) AND (:every = 1 OR voided_at IS NULL)
-  AND occurred_on <= :today
-ORDER BY occurred_on, id
-"""
-
-
-def ledger(
-    account: str, *, kind: Optional[str] = None, every: bool = False, store: Store, today: date
-) -> tuple[str, list[dict[str, Any]]]:
-    """The account's events, oldest first, each with its id; `every` adds the voided ones."""
-    from handoff_cli.services.events import _number, check_kind
-    from handoff_cli.services.lookup import lookup_account
-    from handoff_cli.store import to_date
-
-    if kind is not None:
-        check_kind(kind)
-    with store.reader() as r:
-        acc = lookup_account(r, account)
-    with store.reader(every_row=True) as r:
-        rows = r.all(
-            _LEDGER_SQL, {"account_id": acc.id, "kind": kind or "", "every": 1 if every else 0, "today": today}
-        )
-    out = []
-    for i, k, on, v, n, voided, why in rows:
-        row: dict[str, Any] = {"id": i, "on": to_date(on), "kind": k, "value": _number(v), "note": n}
-        if every:
-            row["voided"] = voided is not None
-            row["void_reason"] = why
-        out.append(row)
-    return acc.name, out

@@ -234,21 +234,33 @@ def log_event(
 
 
 _LIST_SQL = """
-SELECT kind, occurred_on, value, note FROM event
-WHERE account_id = :account_id AND (:kind = '' OR kind = :kind) AND occurred_on <= :today
+SELECT id, kind, occurred_on, value, note, voided_at, void_reason FROM event
+WHERE account_id = :account_id AND (:kind = '' OR kind = :kind) AND (:every = 1 OR voided_at IS NULL)
+  AND occurred_on <= :today
 ORDER BY occurred_on, id
 """
 
 
-def list_events(account: str, *, kind: Optional[str] = None, store: Store, today: date) -> tuple[str, list[EventView]]:
-    """The account's ledger as of ``today``, oldest first: (account name, events). Events dated
-    after today have not happened yet and are left out (see them with a later --as-of)."""
-    from handoff_cli.services.milestones import account_for_read
+def list_events(
+    account: str, *, kind: Optional[str] = None, every: bool = False, store: Store, today: date
+) -> tuple[str, list[dict[str, Any]]]:
+    """The account's ledger as of ``today``, oldest first: (account name, events), each event
+    with the id `event void` takes; `every` adds the voided ones, marked. Events dated after
+    today have not happened yet and are left out (see them with a later --as-of)."""
+    from handoff_cli.services.lookup import lookup_account
     from handoff_cli.store import as_date
 
     if kind is not None:
         check_kind(kind)
     with store.reader() as r:
-        account_id, name = account_for_read(r, account)
-        rows = r.all(_LIST_SQL, {"account_id": account_id, "kind": kind or "", "today": today})
-    return name, [EventView(kind=k, on=as_date(on), value=_number(v), note=n) for k, on, v, n in rows]
+        acc = lookup_account(r, account)
+    with store.reader(every_row=True) as r:
+        rows = r.all(_LIST_SQL, {"account_id": acc.id, "kind": kind or "", "every": 1 if every else 0, "today": today})
+    out = []
+    for i, k, on, v, n, voided, why in rows:
+        row: dict[str, Any] = {"id": i, **EventView(kind=k, on=as_date(on), value=_number(v), note=n).as_dict()}
+        if every:
+            row["voided"] = voided is not None
+            row["void_reason"] = why
+        out.append(row)
+    return acc.name, out
