@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from handoff_cli.cli.common import FormatOpt, get_store, get_today
+from handoff_cli.text import quoted
 
 AccountArg = Annotated[str, typer.Argument(metavar="ACCOUNT", help="Account name or external id.")]
 TitleArg = Annotated[str, typer.Argument(metavar="TITLE", help="Milestone title (ignoring case).")]
@@ -121,8 +122,11 @@ def edit(
 
     today = get_today(ctx)
     out = edit_milestone(account, title, new_title=new_title, kind=kind, side=side, store=get_store(ctx), today=today)
-    changed = ", ".join(f"{k} {v['from']!r} -> {v['to']!r}" for k, v in out["changed"].items()) or "nothing changed"
-    message = f"milestone {out['milestone']['title']!r} of {out['account']}: {changed}"
+    changed = (
+        ", ".join(f"{k} {quoted(v['from'])} -> {quoted(v['to'])}" for k, v in out["changed"].items())
+        or "nothing changed"
+    )
+    message = f"milestone {quoted(out['milestone']['title'])} of {out['account']}: {changed}"
     if out["event"]:
         message += f"; recorded the {out['event']['kind']} event on {out['event']['on'].isoformat()}"
     _emit(today, fmt, out, message)
@@ -134,9 +138,7 @@ def reopen(ctx: typer.Context, account: AccountArg, title: TitleArg, fmt: Format
 
     today = get_today(ctx)
     out = reopen_milestone(account, title, store=get_store(ctx), today=today)
-    message = (
-        f"reopened milestone {out['milestone']!r} of {out['account']} (was done on {out['was_done_on'].isoformat()})"
-    )
+    message = f"reopened milestone {quoted(out['milestone'])} of {out['account']} (was done on {out['was_done_on'].isoformat()})"
     if out["voided_events"]:
         message += "; voided the " + ", ".join(f"{e['kind']} event {e['id']}" for e in out["voided_events"])
     _emit(today, fmt, out, message)
@@ -154,7 +156,7 @@ def remove(
 
     today = get_today(ctx)
     out = remove_milestone(account, title, reason=reason, store=get_store(ctx), today=today)
-    message = f"removed milestone {out['milestone']!r} of {out['account']} ({out['void_reason']})"
+    message = f"removed milestone {quoted(out['milestone'])} of {out['account']} ({out['void_reason']})"
     if out["voided_events"]:
         message += "; voided the " + ", ".join(f"{e['kind']} event {e['id']}" for e in out["voided_events"])
     _emit(today, fmt, out, message)
@@ -175,7 +177,7 @@ def rename(
     today = get_today(ctx)
     out = rename_person(person, new_name, store=get_store(ctx), today=today)
     message = (
-        f"renamed {out['from']!r} to {out['to']!r}: {out['assignments']} assignment(s), "
+        f"renamed {quoted(out['from'])} to {quoted(out['to'])}: {out['assignments']} assignment(s), "
         f"{out['plans']} plan version(s), {out['handovers']} handover(s)"
     )
     if out["merged_assignments"]:

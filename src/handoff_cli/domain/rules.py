@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Optional
 
 from handoff_cli.domain.facts import AssignmentFact, Facts, add_days, gate_missing, projected_first_value
+from handoff_cli.text import quoted
 from handoff_cli.vocab import BREACH, OWNER_ROLES, SELF_SERVE
 
 
@@ -300,7 +301,7 @@ def milestone_overdue(f: Facts, ctx: RuleContext) -> list[Finding]:
                 ctx,
                 "milestone-overdue",
                 m.due_on,
-                f"{m.title!r} was due {_d(m.due_on)}, {_plural(n)} overdue: {who} must act",
+                f"{quoted(m.title)} was due {_d(m.due_on)}, {_plural(n)} overdue: {who} must act",
                 weight=w,
                 milestone=m.title,
             )
@@ -371,11 +372,11 @@ def scope_creep(f: Facts, ctx: RuleContext) -> list[Finding]:
     if not projected > without:
         return []
     causes: list[tuple[date, str]] = [
-        (s.recorded_on, f"{s.title!r} slipped for scope on {_d(s.recorded_on)}")
+        (s.recorded_on, f"{quoted(s.title)} slipped for scope on {_d(s.recorded_on)}")
         for s in f.slips
         if s.cause == "scope" and s.days > 0
     ]
-    causes += [(m.added_on, f"{m.title!r} was added on {_d(m.added_on)}") for m in added]
+    causes += [(m.added_on, f"{quoted(m.title)} was added on {_d(m.added_on)}") for m in added]
     causes.sort(key=lambda c: c[0])
     since, first = causes[0]
     n = (projected - baseline).days

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Optional
 
 from handoff_cli.errors import BadInput, NotFound
+from handoff_cli.text import quoted
 
 if TYPE_CHECKING:  # pragma: no cover
     from handoff_cli.store import Store
@@ -248,7 +249,9 @@ def void_event(account: str, event_id: int, *, reason: str, store: Store, today:
             select(Event).where(Event.id == event_id, Event.account_id == acc.id).execution_options(include_voided=True)
         ).first()
         if ev is None:
-            raise NotFound(f"{acc.name} has no event {event_id}: see `handoff event list {acc.name!r}` for the ids")
+            raise NotFound(
+                f"{acc.name} has no event {event_id}: see `handoff event list {quoted(acc.name)}` for the ids"
+            )
         if ev.voided_at is not None:
             raise BadInput(f"event {event_id} of {acc.name} was voided already ({ev.void_reason})")
         _void(ev, why)
@@ -328,7 +331,7 @@ def edit_milestone(
             clash = existing_title_keys(s, acc.id).get(title_key(new_title))
             if clash is not None:
                 raise Conflict(
-                    f"{acc.name} has a milestone {clash!r} already (titles are unique per account, ignoring case)"
+                    f"{acc.name} has a milestone {quoted(clash)} already (titles are unique per account, ignoring case)"
                 )
         if new_title is not None:
             m.title, m.title_key = new_title, title_key(new_title)
@@ -387,11 +390,11 @@ def reopen_milestone(account: str, title: str, *, store: Store, today: date) -> 
         acc: Any = find_account(s, account)
         m: Any = _find_milestone(s, acc.id, acc.name, title)
         if m.done_on is None:
-            raise BadInput(f"milestone {m.title!r} of {acc.name} is not done: nothing to reopen")
+            raise BadInput(f"milestone {quoted(m.title)} of {acc.name} is not done: nothing to reopen")
         was = m.done_on
         voided = _milestone_events_to_void(s, acc.id, m.kind, was, m.id)
         for ev in voided:
-            _void(ev, f"milestone {m.title!r} reopened")
+            _void(ev, f"milestone {quoted(m.title)} reopened")
             s.add(ev)
         m.done_on = None
         s.add(m)
@@ -418,10 +421,10 @@ def remove_milestone(account: str, title: str, *, reason: Optional[str], store: 
         m: Any = _find_milestone(s, acc.id, acc.name, title)
         voided = _milestone_events_to_void(s, acc.id, m.kind, m.done_on, m.id) if m.done_on is not None else []
         for ev in voided:
-            _void(ev, f"milestone {m.title!r} removed")
+            _void(ev, f"milestone {quoted(m.title)} removed")
             s.add(ev)
         for slip in s.exec(select(Slip).where(Slip.milestone_id == m.id)).all():
-            _void(slip, f"milestone {m.title!r} removed")
+            _void(slip, f"milestone {quoted(m.title)} removed")
             s.add(slip)
         _void(m, why)
         s.add(m)
@@ -523,7 +526,7 @@ def unarchive_account(ref: str, *, store: Store, today: date) -> dict[str, Any]:
     with store.write() as s:
         acc: Any = find_account(s, ref)
         if acc.archived_on is None:
-            raise BadInput(f"account {acc.name!r} is not archived")
+            raise BadInput(f"account {quoted(acc.name)} is not archived")
         was = acc.archived_on
         acc.archived_on = None
         s.add(acc)
