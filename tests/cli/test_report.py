@@ -33,41 +33,9 @@ import json
 import pytest
 
 
-def build_portfolio(handoff):
+def build_portfolio(handoff, add_acme):
     h = handoff.ok
-    h("account", "add", "Acme", "--signed", "2026-01-01", "--segment", "Enterprise")
-    h("owner", "assign", "Acme", "implementation", "Ivy", "--on", "2026-01-02")
-    h(
-        "plan",
-        "set",
-        "Acme",
-        "--outcome",
-        "Close the books in 3 days",
-        "--sponsor",
-        "Sam",
-        "--criterion",
-        "3-day close by Q2",
-        "--on",
-        "2026-01-05",
-    )
-    h("milestone", "add", "Acme", "Go live", "--due", "2026-03-01", "--kind", "go-live", "--on", "2026-01-05")
-    h(
-        "milestone",
-        "add",
-        "Acme",
-        "SSO",
-        "--due",
-        "2026-02-15",
-        "--kind",
-        "integration",
-        "--side",
-        "customer",
-        "--on",
-        "2026-01-05",
-    )
-    h("event", "log", "Acme", "go-live", "--on", "2026-03-01")
-    h("event", "log", "Acme", "workflow-live", "--on", "2026-03-05")
-    h("handover", "Acme", "--to", "Cara", "--on", "2026-03-10", "--joint-call", "--promised", "Weekly sync")
+    add_acme(handoff)
 
     h("account", "add", "beta", "--signed", "2026-05-01", "--motion", "self-serve", "--segment", "SMB")
     h("event", "log", "beta", "workflow-live", "--on", "2026-05-03")
@@ -82,8 +50,8 @@ def build_portfolio(handoff):
 
 
 @pytest.fixture
-def portfolio(handoff):
-    build_portfolio(handoff)
+def portfolio(handoff, add_acme):
+    build_portfolio(handoff, add_acme)
     return handoff
 
 

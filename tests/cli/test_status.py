@@ -21,41 +21,9 @@ import pytest
 
 
 @pytest.fixture
-def acme(handoff):
+def acme(handoff, add_acme):
     h = handoff.ok
-    h("account", "add", "Acme", "--signed", "2026-01-01", "--segment", "Enterprise", "--external-id", "CRM-1")
-    h("owner", "assign", "Acme", "implementation", "Ivy", "--on", "2026-01-02")
-    h(
-        "plan",
-        "set",
-        "Acme",
-        "--outcome",
-        "Close the books in 3 days",
-        "--sponsor",
-        "Sam",
-        "--criterion",
-        "3-day close by Q2",
-        "--on",
-        "2026-01-05",
-    )
-    h("milestone", "add", "Acme", "Go live", "--due", "2026-03-01", "--kind", "go-live", "--on", "2026-01-05")
-    h(
-        "milestone",
-        "add",
-        "Acme",
-        "SSO",
-        "--due",
-        "2026-02-15",
-        "--kind",
-        "integration",
-        "--side",
-        "customer",
-        "--on",
-        "2026-01-05",
-    )
-    h("event", "log", "Acme", "go-live", "--on", "2026-03-01")
-    h("event", "log", "Acme", "workflow-live", "--on", "2026-03-05")
-    h("handover", "Acme", "--to", "Cara", "--on", "2026-03-10", "--joint-call", "--promised", "Weekly sync")
+    add_acme(handoff, "--external-id", "CRM-1")
     # facts after today are invisible to today's brief
     h("event", "log", "Acme", "first-value", "--on", "2026-06-10")
     return handoff
