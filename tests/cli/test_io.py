@@ -420,6 +420,25 @@ def test_import_events_name_or_external_id_name_wins(handoff, tmp_path, two):
     assert events(handoff, "Globex") == [("note", "2026-03-20", None, "met the COO")]
 
 
+def test_import_events_complete_the_open_milestones_of_their_kind_on_the_earliest_date(handoff, tmp_path, two):
+    h = handoff.ok
+    h("milestone", "add", "Acme", "Go-live EU", "--due", "2026-05-20", "--kind", "go-live", "--on", "2026-01-10")
+    h("milestone", "add", "Acme", "Go-live US", "--due", "2026-05-10", "--kind", "go-live", "--on", "2026-01-10")
+    h("milestone", "add", "Acme", "Dropped", "--due", "2026-05-01", "--kind", "go-live", "--on", "2026-01-10")
+    h("milestone", "remove", "Acme", "Dropped")
+    h("milestone", "add", "Acme", "UAT", "--due", "2026-05-01", "--kind", "uat", "--on", "2026-01-10")
+    f = write(
+        tmp_path,
+        "e.csv",
+        "account,kind,on,value,note\nAcme,go-live,2026-05-12,,\nAcme,go-live,2026-05-04,,\nGlobex,workflow-live,2026-05-04,,\n",
+    )
+    result = h("import", "events", f)
+    # the open go-live milestones (not the removed one, not UAT), on the file's earliest go-live
+    assert result.stderr == "events: add 3 to 2 accounts, rejected 0; completed 2 milestones\n"
+    done = {m["title"]: m["done_on"] for m in handoff.json("milestone", "list", "Acme")["milestones"]}
+    assert done == {"Go-live US": "2026-05-04", "Go-live EU": "2026-05-04", "UAT": None}
+
+
 def test_import_events_all_or_nothing(handoff, tmp_path, two, dump):
     before = dump()
     f = write(

@@ -133,28 +133,37 @@ class EventLogged:
         }
 
 
+# "A done milestone is the event", in one place: an event of a kind completes, on its date,
+# every open milestone of the matching kind (milestones.py marks the one it was asked to first).
+_OPEN_OF_KIND = "account_id = :account_id AND kind = :kind AND done_on IS NULL AND voided_at IS NULL"
+
+
 def complete_open_milestones(session: Session, account_id: int, event_kind: str, on: date) -> list[str]:
     """Complete the account's open milestones that are the same fact as an event of this kind.
 
     Sets done_on = on; returns their titles (in due order). Kinds without a
-    milestone counterpart complete nothing.
+    milestone counterpart complete nothing. The importer calls this for every
+    account its file gave such an event, with the earliest date of each.
     """
     milestone_kind = EVENT_MILESTONE_KIND.get(event_kind)
     if milestone_kind is None:
         return []
-    from sqlmodel import col, select
+    from sqlalchemy import Date, bindparam, text
 
-    from handoff_cli.models import Milestone
-
-    rows = session.exec(
-        select(Milestone)
-        .where(Milestone.account_id == account_id, Milestone.kind == milestone_kind, col(Milestone.done_on).is_(None))
-        .order_by(col(Milestone.due_on), col(Milestone.id))
-    ).all()
-    for m in rows:
-        m.done_on = on
-        session.add(m)
-    return [m.title for m in rows]
+    session.flush()  # a milestone marked done in this session is not open any more
+    params = {"account_id": account_id, "kind": milestone_kind}
+    titles = [
+        title
+        for (title,) in session.execute(
+            text(f"SELECT title FROM milestone WHERE {_OPEN_OF_KIND} ORDER BY due_on, id"), params
+        )
+    ]
+    if titles:
+        update = text(f"UPDATE milestone SET done_on = :on WHERE {_OPEN_OF_KIND}").bindparams(
+            bindparam("on", type_=Date)
+        )
+        session.execute(update, {**params, "on": on})
+    return titles
 
 
 def record_milestone_event(session: Session, account_id: int, milestone_kind: str, on: date) -> Optional[EventView]:

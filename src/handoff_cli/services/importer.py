@@ -826,7 +826,7 @@ def import_events(
     cols = _require(src, "events")
     dates = DateReader(date_format, _column_values(src, [cols["on"]]), str(src.path))
 
-    from handoff_cli.services.events import EVENT_MILESTONE_KIND, validate_event
+    from handoff_cli.services.events import EVENT_MILESTONE_KIND, complete_open_milestones, validate_event
 
     i_acc, i_kind, i_on = (_present(cols, c) for c in ("account", "kind", "on"))
     i_val, i_note = cols["value"], cols["note"]
@@ -837,7 +837,7 @@ def import_events(
     added = 0
     n_rows = 0
     accounts_seen: set[int] = set()
-    firsts: dict[tuple[int, str], date] = {}  # (account id, milestone kind) -> earliest event date
+    firsts: dict[tuple[int, str], date] = {}  # (account id, event kind) -> its earliest date in the file
     completed = 0
 
     try:
@@ -911,11 +911,10 @@ def import_events(
                     continue
                 added += 1
                 accounts_seen.add(acc_id)
-                mk = EVENT_MILESTONE_KIND.get(kind)
-                if mk is not None:
-                    prev = firsts.get((acc_id, mk))
+                if kind in EVENT_MILESTONE_KIND:
+                    prev = firsts.get((acc_id, kind))
                     if prev is None or on < prev:
-                        firsts[(acc_id, mk)] = on
+                        firsts[(acc_id, kind)] = on
                 if inserting:
                     stored = date_text.get(on)
                     if stored is None:
@@ -926,11 +925,8 @@ def import_events(
             write = inserting
             if write:
                 flush()
-                if firsts:
-                    done_sql = f"UPDATE milestone SET done_on = {mark} WHERE account_id = {mark} AND kind = {mark} AND done_on IS NULL AND voided_at IS NULL"
-                    for (acc_id, mk), on in firsts.items():
-                        res = conn.exec_driver_sql(done_sql, (on.isoformat() if sqlite else on, acc_id, mk))
-                        completed += max(res.rowcount or 0, 0)
+                for (acc_id, event_kind), on in firsts.items():
+                    completed += len(complete_open_milestones(s, acc_id, event_kind, on))
             elif not dry_run and rejected:
                 # all or nothing: undo the batches already written
                 raise _Rollback()
