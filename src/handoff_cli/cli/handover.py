@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from handoff_cli.cli.common import FormatOpt, OnOpt, get_on, get_store, get_today
+from handoff_cli.cli.common import FormatOpt, OnOpt, get_config, get_on, get_store, get_today
 
 _RISK_TEXT = {
     "config-gate-handover": "the value gate had not passed",
@@ -70,7 +70,10 @@ def handover(
     message = f"handed {h.account} {who}to {h.to_person} on {h.handed_on}"
     if result.csm_replaced:
         message += f", ending {result.csm_replaced}'s csm assignment"
-    for rule in result.risks:
+    from handoff_cli.queries.reports import handover_risks
+
+    risks = handover_risks(h.account, store=get_store(ctx), today=max(h.handed_on, today), config=get_config(ctx))
+    for rule in risks:
         detail = _RISK_TEXT[rule]
         if rule == "config-gate-handover":
             detail += f" (no {' and no '.join(result.gate_missing)} on or before {h.handed_on})"

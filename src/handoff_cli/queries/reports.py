@@ -488,6 +488,22 @@ def account_brief(ref: str, *, store: Store, today: date, config: Config, baseli
     )
 
 
+HANDOVER_RULES = ("config-gate-handover", "cold-handover")
+
+
+def handover_risks(ref: str, *, store: Store, today: date, config: Config) -> tuple[str, ...]:
+    """The ids of the handover rules the account's latest handover raises as of ``today``:
+    what `handoff handover` warns about right after recording one (the rules decide, so a
+    rule disabled in the config warns of nothing, and a self-serve account has no seam)."""
+    with store.reader() as r:
+        acc = lookup_account(r, ref)
+        facts = list(iter_facts(r, as_of=today, config=config, account_id=acc.id))
+    if not facts:
+        return ()
+    found = evaluator(as_of=today, rules=config.rules, lag={})(facts[0])
+    return tuple(x.rule for x in found if x.rule in HANDOVER_RULES)
+
+
 def _brief_extras(r: Reader, aid: int, today: date) -> dict[str, Any]:
     """What the brief shows beyond the facts the rules use: ARR, the last sponsor contact,
     the open milestones and who must act, the usage trend."""

@@ -71,16 +71,13 @@ class HandoverResult:
 
     ``gate_missing`` lists the event kinds the value gate still lacked on the
     date. ``csm_replaced`` names a CSM whose assignment the handover ended.
-    ``risks`` are the handover rule ids the record will raise (never for
-    self-serve accounts, which have no seam): `config-gate-handover`,
-    `cold-handover`.
+    Which warnings the record raises is the rules' to say (queries.reports.handover_risks).
     """
 
     handover: HandoverView
     motion: str
     gate_missing: tuple[str, ...]
     csm_replaced: Optional[str]
-    risks: tuple[str, ...]
 
 
 def gate_missing(session, account_id: int, motion: str, on: date) -> tuple[str, ...]:
@@ -194,12 +191,6 @@ def record_handover(
         )
         s.add(row)
         s.flush()
-        risks: list[str] = []
-        if acc.motion != "self-serve":
-            if missing:
-                risks.append("config-gate-handover")
-            if not joint_call:
-                risks.append("cold-handover")
         view = HandoverView(
             account=acc.name,
             handed_on=on,
@@ -216,5 +207,4 @@ def record_handover(
             motion=acc.motion,
             gate_missing=missing,
             csm_replaced=replaced.person if replaced is not None else None,
-            risks=tuple(risks),
         )
