@@ -74,7 +74,7 @@ def configured_zone() -> Any:
 def parse_known_at(text: str, *, today: date) -> datetime:
     """--known-at TIME: ISO 8601 with or without an offset (none: the configured time zone),
     or a date (the end of that day: its last microsecond), or a word/offset the dates take."""
-    from handoff_cli.clock import parse_date
+    from handoff_cli.clock import check_date_range, parse_date
     from handoff_cli.errors import BadInput
 
     raw = (text or "").strip()
@@ -86,6 +86,7 @@ def parse_known_at(text: str, *, today: date) -> datetime:
             raise BadInput(
                 f"--known-at {text!r} is not a time: use 2026-06-01T17:30, 2026-06-01T17:30+02:00 or a date"
             ) from None
+        check_date_range(moment.date(), "--known-at", text)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
         return moment.astimezone(UTC)

@@ -72,6 +72,8 @@ def test_the_edges_of_the_range_are_accepted():
         (["--as-of", "9999-12-31", "report", "breaches"], "--as-of 9999-12-31"),
         (["report", "health", "--as-of", "3000-01-01"], "--as-of 3000-01-01"),
         (["report", "metrics", "--since", "1000-01-01"], "--since 1000-01-01"),
+        (["status", "Acme", "--known-at", "3000-01-01"], "--known-at 3000-01-01"),
+        (["report", "breaches", "--known-at", "3000-01-01T08:00"], "--known-at '3000-01-01T08:00'"),
     ],
 )
 def test_every_date_option_is_bounded(handoff, acme, dump, args, what):
