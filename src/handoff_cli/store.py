@@ -12,6 +12,7 @@ Nothing else creates engines, tables, or connections.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -346,8 +347,6 @@ class Store:
                         dest, n = path.with_name(f"{stamp}-{n}"), n + 1
                     self.backup(dest)
                 self.upgrade()
-                if self.created and self.announce_creation:  # said once the store exists whole
-                    print(f"handoff: created a new store at {self.display()}", file=sys.stderr)
         else:
             rev = self.revision()
             if rev != SCHEMA_HEAD:
@@ -492,24 +491,67 @@ class Store:
         deadlock or a serialization failure is StoreBusy (exit 75: try again); a uniqueness
         rule broken by a write is Conflict (exit 2). The write is journaled as one entry, in
         its own transaction (journal.py); ORM reads in it leave voided rows out."""
-        from sqlalchemy import exc as sa_exc
         from sqlalchemy import text
         from sqlmodel import Session
 
         from handoff_cli.journal import live_rows_only, recording
 
         engine = self.engine
+        committed = False
         try:
-            with self._pg_errors() if not self.is_sqlite else _nothing():
-                with Session(engine, expire_on_commit=False) as session:
-                    with session.begin():
-                        if not self.is_sqlite:
-                            session.execute(text(f"SET LOCAL lock_timeout = '{max(1, int(busy_timeout() * 1000))}ms'"))
-                            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-                        live_rows_only(session)
-                        session.info["journal_off"] = not journal
-                        with recording(session, command=self.command, clock=self.clock):
-                            yield session
+            with self._write_errors():
+                with self._pg_errors() if not self.is_sqlite else _nothing():
+                    with Session(engine, expire_on_commit=False) as session:
+                        with session.begin():
+                            if not self.is_sqlite:
+                                session.execute(
+                                    text(f"SET LOCAL lock_timeout = '{max(1, int(busy_timeout() * 1000))}ms'")
+                                )
+                                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+                            live_rows_only(session)
+                            session.info["journal_off"] = not journal
+                            with recording(session, command=self.command, clock=self.clock):
+                                yield session
+            committed = True
+        finally:
+            if self.created:
+                self._settle_new_store(committed)
+
+    def _settle_new_store(self, committed: bool) -> None:
+        """A store this handle created for a write: said once the write is in it; removed again
+        when the write failed and the store holds nothing (bad input changes nothing, not even
+        the folder's files)."""
+        self.created = False
+        if committed:
+            if self.announce_creation:
+                print(f"handoff: created a new store at {self.display()}", file=sys.stderr)
+            return
+        path = self.path
+        if path is None:
+            return
+        self.close()
+        try:
+            conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+            try:
+                held = conn.execute("SELECT count(*) FROM journal_entry").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return
+        if held:
+            return  # another process wrote to it meanwhile: it is theirs
+        for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
+            with contextlib.suppress(OSError):
+                path.with_name(name).unlink()
+        self._ready = False
+
+    @contextmanager
+    def _write_errors(self) -> Iterator[None]:
+        """The database errors of a write, as the error classes of errors.py."""
+        from sqlalchemy import exc as sa_exc
+
+        try:
+            yield
         except sa_exc.OperationalError as exc:
             if is_locked_error(exc):
                 raise StoreBusy(f"store {self.display()} is locked by another process writing; try again") from None

@@ -114,6 +114,24 @@ def test_a_write_that_creates_the_store_says_so(handoff, tmp_path, monkeypatch):
     assert [a["name"] for a in handoff.json("account", "list")["accounts"]] == ["Acme", "Beta"]
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["owner", "assign", "Nobody", "implementation", "Ivy"],
+        ["account", "add", "Bad\u200bName", "--signed", "2026-01-05"],
+        ["event", "log", "Nobody", "go-live"],
+    ],
+    ids=" ".join,
+)
+def test_a_write_that_fails_on_a_missing_store_leaves_no_store(handoff, tmp_path, db_path, args):
+    result = handoff(*args)
+    assert result.exit_code == 2
+    assert "created" not in result.stderr
+    assert [p for p in tree(tmp_path) if p.startswith(db_path.name)] == []  # no store, no -wal, no -shm
+    # and the next write that works creates it, and says so
+    assert handoff.ok("account", "add", "Acme", "--signed", "2026-01-05").stderr.startswith("handoff: created")
+
+
 def test_init_says_created_then_ready(handoff, db_path):
     from handoff_cli import SCHEMA_HEAD
 
