@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from handoff_cli.cli import app
@@ -152,7 +153,7 @@ def test_the_demo_looks_the_same_whatever_day_it_is_loaded(demo, tmp_path):
     the findings are the same, each `since` moved by the same 200 days."""
     later = date.fromisoformat(AS_OF) + timedelta(days=200)
     db = tmp_path / "later.db"
-    count = load_demo(store_url=resolve_url(str(db)), today=later)
+    count = load_demo(command=typer.main.get_command(app), store_url=resolve_url(str(db)), today=later)
     assert count == 19
     runner = CliRunner()
     out = runner.invoke(app, ["--db", str(db), "--as-of", later.isoformat(), "report", "breaches", "--format", "json"])
@@ -184,7 +185,12 @@ def test_a_failing_line_is_named_by_its_number(tmp_path, db_path):
         encoding="utf-8",
     )
     with pytest.raises(OperationFailed) as err:
-        load_demo(store_url=resolve_url(str(db_path)), today=date(2026, 6, 1), script=script)
+        load_demo(
+            command=typer.main.get_command(app),
+            store_url=resolve_url(str(db_path)),
+            today=date(2026, 6, 1),
+            script=script,
+        )
     message = str(err.value)
     assert message.startswith("demo line 4 failed (")
     assert "event log Acme usage --value=lots --on=-2d" in message

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 
 from handoff_cli.errors import BadInput
@@ -18,6 +19,10 @@ from handoff_cli.errors import BadInput
 # push a report's date arithmetic past Python's calendar.
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2199, 12, 31)
+
+# The instant of the write in progress (journal.recording sets it, from this clock's date):
+# the rows the write creates get it as created_at (models.utcnow).
+WRITE_INSTANT: ContextVar[datetime | None] = ContextVar("handoff_write_instant", default=None)
 
 _OFFSET = re.compile(r"^([+-])(\d{1,5})([dwmy])$")
 _WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}

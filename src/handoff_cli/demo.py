@@ -7,8 +7,8 @@ same validation as anything a user types. Dates in the script are offsets from
 today (``--on=-60d``, ``--due=+10d``), so the demo looks the same whatever day
 it is loaded.
 
-This is command-line composition (it drives the click command), which is why it
-lives beside ``cli/`` and not in ``services/``.
+This is command-line composition: it drives the click command it is given (the CLI
+passes its own root command), so it imports nothing of ``cli/`` and no cycle forms.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from handoff_cli.errors import BadInput, OperationFailed, StoreError
 
@@ -46,15 +47,13 @@ def demo_lines(text: str, what: str = "demo") -> Iterator[tuple[int, list[str]]]
         yield number, args
 
 
-def load_demo(*, store_url: str, today: date, script: Path | None = None) -> int:
-    """Run the demo script against the store at ``store_url`` as of ``today``.
+def load_demo(*, command: Any, store_url: str, today: date, script: Path | None = None) -> int:
+    """Run the demo script through ``command`` (the handoff command line, as click runs it)
+    against the store at ``store_url`` as of ``today``.
 
     The store must hold no accounts yet. Returns the number of accounts loaded.
     A failing line raises OperationFailed naming its line number and the error.
     """
-    import typer
-
-    from handoff_cli.cli import app
     from handoff_cli.store import Store
 
     store = Store(store_url)
@@ -67,7 +66,6 @@ def load_demo(*, store_url: str, today: date, script: Path | None = None) -> int
             "(pick a new one with --db PATH)"
         )
     path = script or demo_script()
-    command = typer.main.get_command(app)
     for number, args in demo_lines(path.read_text(encoding="utf-8")):
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):

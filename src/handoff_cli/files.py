@@ -8,6 +8,7 @@ and the store itself (or its -wal/-shm/-journal companions) never, whatever its 
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from handoff_cli.errors import BadInput
+
+OS_CAUSES = {
+    errno.ENOSPC: "the disk is full: free some space and run it again",
+    errno.EDQUOT: "the disk quota is used up: free some space and run it again",
+    errno.EFBIG: "the file size limit was reached (ulimit -f?): raise it or free some space",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied: check the permissions of the file and of its folder",
+    errno.EPERM: "permission denied: check the permissions of the file and of its folder",
+    errno.ENOENT: "no such file or folder",
+    errno.EEXIST: "a part of the path exists and is not a folder",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.EIO: "a disk I/O error: check the disk",
+    errno.ENAMETOOLONG: "the file name is too long",
+    errno.ELOOP: "too many symbolic links in the path",
+}
+
+
+def os_cause(exc: OSError) -> str | None:
+    """What an OSError means for the user, or None when it is not one of the surroundings'."""
+    return OS_CAUSES.get(exc.errno) if exc.errno is not None else None
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -105,7 +127,6 @@ def written_whole(path: Path, *, force: bool) -> Iterator[Path]:
 def _cannot_write(path: Path, exc: OSError) -> Exception:
     """One line naming the file and the cause (a full disk, a read-only folder, ...)."""
     from handoff_cli.errors import OperationFailed
-    from handoff_cli.failures import os_cause
 
     cause = os_cause(exc)
     if cause is None:

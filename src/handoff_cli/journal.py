@@ -29,13 +29,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Optional
 
-# the instant of the write in progress: rows created by it get it as created_at
-_INSTANT: ContextVar[Optional[datetime]] = ContextVar("handoff_write_instant", default=None)
+from handoff_cli.clock import WRITE_INSTANT as _INSTANT
 
 JOURNAL_TABLES = ("journal_entry", "journal_change", "journal_capture")
 _SKIP = (*JOURNAL_TABLES, "alembic_version")

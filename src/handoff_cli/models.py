@@ -12,6 +12,7 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, MetaData, text
 from sqlmodel import Field, SQLModel
 
+from handoff_cli.clock import WRITE_INSTANT
 from handoff_cli.vocab import EVENT_KINDS, MILESTONE_KINDS, MOTIONS, ROLES, SIDES, SLIP_CAUSES  # noqa: F401 (the tables' vocabulary)
 
 # Constraint names are stable across SQLite and PostgreSQL and across
@@ -28,9 +29,7 @@ SQLModel.metadata.naming_convention = {
 def utcnow() -> datetime:
     """The instant a row is recorded: that of the write in progress (the one clock, see
     journal.recorded_instant), else the real one."""
-    from handoff_cli.journal import current_instant
-
-    return current_instant() or datetime.now(UTC)
+    return WRITE_INSTANT.get() or datetime.now(UTC)
 
 
 # The unique names hold among rows not voided (a voided row keeps its data).

@@ -224,7 +224,8 @@ class Store:
         self.clock: Callable[[], datetime] | None = None
         self.known_at: datetime | None = None
         self._reader_cache: dict[str, Any] = {}
-        self.created = False  # this handle created the store (a write on a missing path)
+        self.created = False  # this handle created the store (init, or a write on a missing path)
+        self._made_for_write = False  # ... for a write, which has not committed yet
         self.announce_creation = True  # say so on stderr; `init` says it its own way
 
     # -- where -------------------------------------------------------------
@@ -472,8 +473,11 @@ class Store:
 
     @property
     def engine(self) -> Engine:
-        """The engine of a write: creates the store when it is missing (and says so)."""
-        self.ensure_ready(create=True)
+        """The engine of a write: creates the store when it is missing (said, or removed again,
+        once the write is over: _settle_new_store)."""
+        if not self._ready:
+            self.ensure_ready(create=True)
+            self._made_for_write = self.created
         return self.engine_raw()
 
     def close(self) -> None:
@@ -514,14 +518,14 @@ class Store:
                                 yield session
             committed = True
         finally:
-            if self.created:
+            if self._made_for_write:
                 self._settle_new_store(committed)
 
     def _settle_new_store(self, committed: bool) -> None:
         """A store this handle created for a write: said once the write is in it; removed again
         when the write failed and the store holds nothing (bad input changes nothing, not even
-        the folder's files)."""
-        self.created = False
+        the folder's files). `init` creates a store on purpose: that one stays."""
+        self._made_for_write = False
         if committed:
             if self.announce_creation:
                 print(f"handoff: created a new store at {self.display()}", file=sys.stderr)

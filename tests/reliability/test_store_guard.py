@@ -132,6 +132,14 @@ def test_a_write_that_fails_on_a_missing_store_leaves_no_store(handoff, tmp_path
     assert handoff.ok("account", "add", "Acme", "--signed", "2026-01-05").stderr.startswith("handoff: created")
 
 
+def test_a_store_made_by_init_stays_when_the_next_write_fails(handoff, tmp_path, db_path):
+    script = tmp_path / "lines.txt"
+    script.write_text("init\nowner assign Nobody implementation Ivy\n", encoding="utf-8")
+    assert handoff("batch", str(script)).exit_code == 2
+    assert db_path.exists()
+    assert handoff.json("account", "list")["accounts"] == []
+
+
 def test_init_says_created_then_ready(handoff, db_path):
     from handoff_cli import SCHEMA_HEAD
 

@@ -105,7 +105,9 @@ class HandoffGroup(TyperGroup):
 
             if isinstance(exc, BrokenPipeError):
                 quiet_broken_pipe(ctx)
-            known = expected_failure(exc, ctx)
+            state = ctx.find_object(AppState) if ctx is not None else None
+            store = getattr(state, "_store", None)
+            known = expected_failure(exc, store.display() if store is not None else "the store")
             if known is not None:
                 _fail(ctx, exc, known.exit_code, str(known))
             _fail(ctx, exc, 1, unexpected_line(exc))

@@ -25,7 +25,7 @@ def init(
     if demo:
         from handoff_cli.demo import load_demo
 
-        count = load_demo(store_url=store.url, today=get_today(ctx))
+        count = load_demo(command=ctx.find_root().command, store_url=store.url, today=get_today(ctx))
         note(f"loaded the example portfolio: {count} accounts")
     verb = "created a new store at" if info.created else "store ready at"
     note(f"{verb} {info.location} (schema {info.revision})")
