@@ -108,13 +108,15 @@ KnownAtOpt = Annotated[
 ]
 
 
-def apply_known_at(ctx: typer.Context, known_at: Optional[str]) -> None:
-    """--known-at: reads of this command see the store as it stood then (journal.py)."""
-    if known_at is None:
-        return
-    from handoff_cli.journal import parse_known_at
+def report_day(ctx: typer.Context, as_of: Optional[str], known_at: Optional[str]) -> date:
+    """The shared options of every report, in one place: the date it is as of (--as-of) and
+    the moment its reads see the store as it stood (--known-at, journal.py)."""
+    today = get_today(ctx, as_of)
+    if known_at is not None:
+        from handoff_cli.journal import parse_known_at
 
-    get_store(ctx).known_at = parse_known_at(known_at, today=get_today(ctx))
+        get_store(ctx).known_at = parse_known_at(known_at, today=get_today(ctx))
+    return today
 
 
 def get_today(ctx: typer.Context, as_of: Optional[str] = None) -> date:

@@ -12,11 +12,10 @@ from handoff_cli.cli.common import (
     FormatOpt,
     KnownAtOpt,
     LimitOpt,
-    apply_known_at,
     get_config,
     get_store,
-    get_today,
     parse_opt_date,
+    report_day,
 )
 
 app = typer.Typer(help="Reports: health, breaches, metrics, audit.", no_args_is_help=True)
@@ -123,8 +122,7 @@ def breaches(
     from handoff_cli.render_reports import emit_breaches
     from handoff_cli.services.changes import keep_only
 
-    today = get_today(ctx, as_of)
-    apply_known_at(ctx, known_at)
+    today = report_day(ctx, as_of, known_at)
     baseline, wanted = baseline_of(ctx, diff, only, today)
     report = breaches_report(
         scope=scope_of(ctx, today, segment, owner, since, all_),
@@ -157,8 +155,7 @@ def health(
     from handoff_cli.queries.reports import health_report
     from handoff_cli.render_reports import emit_health
 
-    today = get_today(ctx, as_of)
-    apply_known_at(ctx, known_at)
+    today = report_day(ctx, as_of, known_at)
     scope = scope_of(ctx, today, segment, owner, since, all_)
     report = health_report(scope=scope, store=get_store(ctx), today=today, config=get_config(ctx))
     empty = empty_scope_message(ctx, scope, since) if not report.accounts else None

@@ -11,11 +11,10 @@ from handoff_cli.cli.common import (
     FormatOpt,
     KnownAtOpt,
     LimitOpt,
-    apply_known_at,
     get_config,
     get_store,
-    get_today,
     parse_opt_date,
+    report_day,
 )
 
 SegmentOpt = Annotated[Optional[str], typer.Option("--segment", help="Only accounts of this segment.")]
@@ -155,8 +154,7 @@ def metrics(
     """Portfolio metrics: time to go-live and to value, on-time rates, seam gaps, slips, renewals."""
     from handoff_cli.queries.metrics import metrics_report
 
-    today = get_today(ctx, as_of)
-    apply_known_at(ctx, known_at)
+    today = report_day(ctx, as_of, known_at)
     report = metrics_report(
         segment=segment,
         since=parse_opt_date(ctx, since, "--since", today),
@@ -189,8 +187,7 @@ def audit(
 
     if last is not None and limit is not None and last != limit:
         raise BadInput(f"--last {last} and --limit {limit} disagree: give one of them")
-    today = get_today(ctx, as_of)
-    apply_known_at(ctx, known_at)
+    today = report_day(ctx, as_of, known_at)
     report = audit_report(
         last=last or limit or DEFAULT_LAST,
         segment=segment,

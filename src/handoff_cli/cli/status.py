@@ -12,10 +12,9 @@ from handoff_cli.cli.common import (
     FormatOpt,
     KnownAtOpt,
     LimitOpt,
-    apply_known_at,
     get_config,
     get_store,
-    get_today,
+    report_day,
 )
 from handoff_cli.cli.report import (
     DiffOpt,
@@ -52,8 +51,7 @@ def status(
     diff: DiffOpt = None,
 ) -> None:
     """The portfolio at a glance, riskiest first; with an account, the one-screen pre-call brief."""
-    today = get_today(ctx, as_of)
-    apply_known_at(ctx, known_at)
+    today = report_day(ctx, as_of, known_at)
     baseline, _ = baseline_of(ctx, diff, None, today)
     if account is not None:
         from handoff_cli.queries.reports import account_brief
@@ -89,8 +87,7 @@ def timeline(
     from handoff_cli.queries.reports import timeline as build_timeline
     from handoff_cli.render_reports import emit_timeline
 
-    today = get_today(ctx, as_of)
-    apply_known_at(ctx, known_at)
+    today = report_day(ctx, as_of, known_at)
     emit_timeline(
         build_timeline(account, store=get_store(ctx), today=today, config=get_config(ctx)), fmt=fmt, limit=limit
     )
