@@ -13,6 +13,11 @@ the as-of date:
   then, else its baseline; it is done only when done by then;
 * the account is churned while the latest of its `churned` and `renewed` events
   is a `churned` one (a later renewal is a win-back).
+
+The records are plain slots dataclasses, built once by the read path and never
+changed after (nothing assigns to a field). They are not ``frozen``: a frozen
+dataclass sets each field through ``object.__setattr__``, which made building the
+facts of 100,000 accounts about 0.4 s slower, a fifth of a report's budget.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ def add_days(day: date, days: int) -> date:
         return date.fromordinal(min(max(day.toordinal() + days, _MIN_DAY), _MAX_DAY))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AssignmentFact:
     id: int
     role: str
@@ -53,7 +58,7 @@ class AssignmentFact:
         return self.end_on is not None and self.end_on <= as_of
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MilestoneFact:
     id: int
     title: str
@@ -69,7 +74,7 @@ class MilestoneFact:
         return self.done_on is None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SlipFact:
     id: int
     milestone_id: int
@@ -85,7 +90,7 @@ class SlipFact:
         return (self.to_due_on - self.from_due_on).days
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlanFact:
     version: int
     outcome: str
@@ -95,7 +100,7 @@ class PlanFact:
     first_agreed_on: date  # the first version's date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class HandoverFact:
     handed_on: date
     from_person: Optional[str]
@@ -131,7 +136,7 @@ def churned_on(latest_renewal_kind: Optional[str], latest_renewal_on: Optional[d
     return latest_renewal_on if latest_renewal_kind == "churned" else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Facts:
     """Everything the rules, the stage, the health score, the brief and the metrics need about one account."""
 
@@ -244,6 +249,11 @@ def projected_first_value(f: Facts, as_of: date, lag: int) -> date:
 # -- adoption by usage ----------------------------------------------------------
 
 
+def week_number(day: date) -> int:
+    """The ISO week a day falls in, counted from the first one (0001-01-01 is a Monday)."""
+    return (day.toordinal() - 1) // 7
+
+
 def adoption_on(readings: Sequence[tuple[date, float]], *, threshold: float, weeks: int) -> Optional[date]:
     """When usage readings reached adoption: the first run of ``weeks`` consecutive ISO
     weeks whose latest reading is at or above ``threshold``; the date of the reading that
@@ -252,7 +262,7 @@ def adoption_on(readings: Sequence[tuple[date, float]], *, threshold: float, wee
     run, last_good, week = 0, None, None
     latest: Optional[tuple[date, float]] = None  # (date, value) of `week` so far
     for on, value in [*readings, (None, None)]:  # a sentinel closes the last week
-        w = None if on is None else (on.toordinal() - 1) // 7  # 0001-01-01 is a Monday
+        w = None if on is None else week_number(on)
         if week is not None and w != week and latest is not None:
             if latest[1] >= threshold:
                 run = run + 1 if last_good == week - 1 else 1

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, Optional
 
 from handoff_cli.config import Config
@@ -27,6 +29,7 @@ from handoff_cli.domain.facts import (
     PlanFact,
     SlipFact,
     adoption_on,
+    week_number,
 )
 from handoff_cli.store import Reader, to_date
 from handoff_cli.vocab import EVENT_OF_MILESTONE
@@ -35,36 +38,25 @@ CHUNK = 2_000  # accounts per chunk (a range of ids)
 
 # -- the SQL ---------------------------------------------------------------------
 
-# A completed go-live / first-workflow milestone is the go-live / workflow-live event:
-# the one place the read path says so. DATED_FACTS gives every dated fact of those
-# kinds, and of the other event kinds the facts need, as (account_id, kind, on).
+# A completed go-live / first-workflow milestone is the go-live / workflow-live event
+# (vocab.EVENT_OF_MILESTONE): the facts take it from the milestones they read
+# (_read_chunk), and the portfolio's lag (LAG_SQL) with this expression.
 _MILESTONE_KIND_AS_EVENT = "CASE m.kind " + " ".join(f"WHEN '{m}' THEN '{e}'" for m, e in EVENT_OF_MILESTONE.items())
 _MILESTONE_KIND_AS_EVENT += " END"
-_MILESTONE_KINDS_IN = ", ".join(f"'{m}'" for m in EVENT_OF_MILESTONE)
 
-EVENTS_SQL = f"""
-SELECT x.account_id, x.kind, MIN(x.d), MAX(x.d)
-FROM (
-  SELECT e.account_id, e.kind, e.occurred_on AS d
-  FROM event e
-  WHERE e.kind IN ('go-live', 'workflow-live', 'first-value', 'adopted', 'graduated', 'sponsor-contact')
-    AND e.occurred_on <= :as_of AND e.account_id BETWEEN :lo AND :hi
-  UNION ALL
-  SELECT m.account_id, {_MILESTONE_KIND_AS_EVENT}, m.done_on
-  FROM milestone m
-  WHERE m.kind IN ({_MILESTONE_KINDS_IN}) AND m.done_on <= :as_of AND m.added_on <= :as_of
-    AND m.account_id BETWEEN :lo AND :hi
-) x
-GROUP BY x.account_id, x.kind
+# The dated events the facts need: per account and kind, the earliest and the latest
+# date. Grouped in the order of the (kind, account_id, occurred_on) index, so each kind
+# of a chunk is one index range and needs no sort. A done go-live / first-workflow
+# milestone counts as its event too; the milestones are read below (MILESTONES_SQL).
+EVENTS_SQL = """
+SELECT e.account_id, e.kind, MIN(e.occurred_on), MAX(e.occurred_on)
+FROM event e
+WHERE e.kind IN ('go-live', 'workflow-live', 'first-value', 'adopted', 'graduated', 'sponsor-contact')
+  AND e.occurred_on <= :as_of AND e.account_id BETWEEN :lo AND :hi
+GROUP BY e.kind, e.account_id
 """
-# which Facts field each kind fills: the earliest date, except the sponsor contact (the latest)
-EVENT_FIELDS = {
-    "go-live": "go_live_on",
-    "workflow-live": "workflow_live_on",
-    "first-value": "first_value_on",
-    "adopted": "adopted_on",
-    "graduated": "graduated_on",
-}
+# the kinds whose earliest date is a fact (the sponsor contact's is its latest)
+FIRST_OF_KINDS = ("go-live", "workflow-live", "first-value", "adopted", "graduated")
 
 # The activation-to-first-value days of the whole portfolio (the lag of ttv-at-risk),
 # counted by motion and days: a few hundred rows, however large the portfolio.
@@ -124,16 +116,62 @@ WHERE e.kind IN ('ces', 'handoff-csat') AND e.occurred_on <= :as_of AND e.value 
 GROUP BY e.account_id, e.kind
 """
 
-# The usage readings of the accounts with first value (only they can raise champion-only
-# or reach the adoption stage), in date order (same day: entry order): the latest is the
-# account's latest reading, and adoption by usage is worked out from them
-# (domain.facts.adoption_on). A join from the first-value accounts, so each account's
-# readings are one index range, already in order.
-USAGE_SQL = """
+# Usage readings matter only to accounts with first value: they alone can raise
+# champion-only (the latest reading) or reach the adoption stage (adoption by usage).
+_WITH_FIRST_VALUE = """SELECT f.account_id FROM event f
+   WHERE f.kind = 'first-value' AND f.occurred_on <= :as_of AND f.account_id BETWEEN :lo AND :hi"""
+
+# The latest reading of each account with first value (latest date; same day: the later
+# entry): one index seek per account.
+LATEST_USAGE_SQL = f"""
+SELECT fv.account_id, u.occurred_on, u.value
+FROM (SELECT DISTINCT fv.account_id FROM ({_WITH_FIRST_VALUE}) fv) fv
+JOIN event u ON u.id = (
+  SELECT l.id FROM event l
+  WHERE l.kind = 'usage' AND l.account_id = fv.account_id AND l.occurred_on <= :as_of AND l.value IS NOT NULL
+  ORDER BY l.occurred_on DESC, l.id DESC
+  LIMIT 1)
+"""
+
+# Adoption by usage (domain.facts.adoption_on) is worked out from the readings in date
+# order (same day: entry order), and only the readings up to the run that completes it
+# matter. It is read in two steps, so that an account adopted in its first weeks of
+# readings does not bring every later one into Python:
+#
+# * ADOPTION_HEAD_SQL: for each account that can adopt by usage (first value, no
+#   `adopted` event: that settles adoption on its own, and at least `weeks` readings at
+#   or above the threshold: fewer can never make a run), its head: the readings dated on
+#   or before its (head + 1)-th reading (`cut`; NULL when it has no more, and the head
+#   is then every reading). Every week before the cut's week is whole in the head, so
+#   a run completed in one of them is the account's adoption.
+# * ADOPTION_READINGS_SQL: every reading of the accounts the head did not settle.
+ADOPTION_HEAD_SQL = f"""
+WITH candidate AS MATERIALIZED (
+  SELECT fv.account_id,
+         (SELECT u.occurred_on FROM event u
+           WHERE u.kind = 'usage' AND u.account_id = fv.account_id AND u.occurred_on <= :as_of
+             AND u.value IS NOT NULL
+           ORDER BY u.occurred_on, u.id
+           LIMIT 1 OFFSET :head) AS cut
+  FROM (SELECT DISTINCT fv.account_id FROM ({_WITH_FIRST_VALUE}) fv) fv
+  WHERE NOT EXISTS (SELECT 1 FROM event a
+                     WHERE a.kind = 'adopted' AND a.account_id = fv.account_id AND a.occurred_on <= :as_of)
+    AND (SELECT COUNT(*) FROM event g
+          WHERE g.kind = 'usage' AND g.account_id = fv.account_id AND g.occurred_on <= :as_of
+            AND g.value >= :threshold) >= :weeks
+)
+SELECT c.account_id, c.cut, e.occurred_on, e.value
+FROM candidate c
+JOIN event e ON e.kind = 'usage' AND e.account_id = c.account_id AND e.occurred_on <= :as_of
+  AND e.value IS NOT NULL AND (c.cut IS NULL OR e.occurred_on <= c.cut)
+ORDER BY e.account_id, e.occurred_on, e.id
+"""
+
+# {ids}: account ids (integers) of one chunk
+ADOPTION_READINGS_SQL = """
 SELECT e.account_id, e.occurred_on, e.value
-FROM (SELECT DISTINCT f.account_id FROM event f
-       WHERE f.kind = 'first-value' AND f.occurred_on <= :as_of AND f.account_id BETWEEN :lo AND :hi) fv
-JOIN event e ON e.kind = 'usage' AND e.account_id = fv.account_id AND e.occurred_on <= :as_of
+FROM event e
+WHERE e.kind = 'usage' AND e.account_id IN ({ids}) AND e.occurred_on <= :as_of AND e.value IS NOT NULL
 ORDER BY e.account_id, e.occurred_on, e.id
 """
 
@@ -220,54 +258,23 @@ def iter_facts(
 
 def _read_chunk(r: Reader, *, as_of: date, config: Config, lo: int, hi: int, day: Any) -> list[Facts]:
     p = {"as_of": as_of, "lo": lo, "hi": hi}
-    fields: dict[int, dict[str, Any]] = {}
-    targets = dict(config.ttv_target_days)
-    for aid, name, ext, signed, motion, segment, target, arr, archived in r.all(ACCOUNTS_SQL, p):
-        archived = day(archived)
-        fields[aid] = {
-            "account_id": aid,
-            "name": name,
-            "external_id": ext,
-            "signed_on": day(signed),
-            "motion": motion,
-            "segment": segment,
-            "ttv_target_days": int(target) if target is not None else targets.get(motion, 90),
-            "arr": arr,
-            "archived_on": archived if archived is not None and archived <= as_of else None,
-            "as_of": as_of,
-        }
-    if not fields:
+    accounts = r.all(ACCOUNTS_SQL, p)
+    if not accounts:
         return []
-    get = fields.get
 
+    first_on: dict[str, dict[int, date]] = {kind: {} for kind in FIRST_OF_KINDS}  # kind -> account -> earliest
+    sponsor_contact: dict[int, date] = {}
     for aid, kind, first, last in r.all(EVENTS_SQL, p):
-        if (d := get(aid)) is not None:
-            if kind == "sponsor-contact":
-                d["last_sponsor_contact_on"] = day(last)
-            else:
-                d[EVENT_FIELDS[kind]] = day(first)
-    for aid, kind, on in r.all(RENEWAL_SQL, p):
-        if (d := get(aid)) is not None:
-            d["renewal"], d["renewal_on"] = kind, day(on)
+        if kind == "sponsor-contact":
+            sponsor_contact[aid] = day(last)
+        else:
+            first_on[kind][aid] = day(first)
+    renewals = {aid: (kind, day(on)) for aid, kind, on in r.all(RENEWAL_SQL, p)}
+    scores: dict[str, dict[int, tuple[float, int]]] = {"ces": {}, "handoff-csat": {}}
     for aid, kind, total, count in r.all(SCORES_SQL, p):
-        if (d := get(aid)) is not None:
-            d["ces" if kind == "ces" else "csat"] = (float(total), int(count))
-    readings: dict[int, list[tuple[date, float]]] = {}
-    account, rows_of = None, None  # rows come by account: one list per account, no lookup per row
-    for aid, on, value in r.all(USAGE_SQL, p):
-        if aid != account:
-            account, rows_of = aid, readings.setdefault(aid, [])
-        if value is not None and rows_of is not None:  # a usage reading always has one; a raw row might not
-            rows_of.append((day(on), value))
-    for aid, rows in readings.items():
-        if (d := get(aid)) is not None:
-            if not rows:
-                continue
-            d["latest_usage_on"], d["latest_usage"] = rows[-1][0], float(rows[-1][1])
-            if d.get("adopted_on") is None:  # an `adopted` event settles adoption on its own
-                d["usage_adopted_on"] = adoption_on(
-                    rows, threshold=config.adoption_threshold, weeks=config.adoption_weeks
-                )
+        scores[kind][aid] = (float(total), int(count))
+    latest_usage = {aid: (day(on), float(value)) for aid, on, value in r.all(LATEST_USAGE_SQL, p)}
+    usage_adopted = _usage_adoption(r, p, config=config, day=day)
 
     assignments: dict[int, list[AssignmentFact]] = {}
     for aid, sid, role, person, start, end in r.all(ASSIGNMENTS_SQL, p):
@@ -280,10 +287,15 @@ def _read_chunk(r: Reader, *, as_of: date, config: Config, lo: int, hi: int, day
         current_due[mid] = to
     milestones: dict[int, list[MilestoneFact]] = {}
     for aid, mid, title, kind, side, baseline, added, done in r.all(MILESTONES_SQL, p):
-        baseline = day(baseline)
+        baseline, done = day(baseline), day(done)
         milestones.setdefault(aid, []).append(
-            MilestoneFact(mid, title, kind, side, baseline, current_due.get(mid, baseline), day(done), day(added))
+            MilestoneFact(mid, title, kind, side, baseline, current_due.get(mid, baseline), done, day(added))
         )
+        event = EVENT_OF_MILESTONE.get(kind)
+        if event is not None and done is not None:  # a done go-live / first-workflow milestone is the event
+            earliest = first_on[event]
+            if aid not in earliest or done < earliest[aid]:
+                earliest[aid] = done
     criteria: dict[int, list[str]] = {}
     for plan_id, text in r.all(CRITERIA_SQL, p):
         criteria.setdefault(plan_id, []).append(text)
@@ -304,21 +316,72 @@ def _read_chunk(r: Reader, *, as_of: date, config: Config, lo: int, hi: int, day
         count = handovers[aid][1] + 1 if aid in handovers else 1
         handovers[aid] = (HandoverFact(day(handed), frm, to, bool(joint), promised, customised, issues), count)
 
+    targets = config.ttv_target_days
+    go_live, workflow_live, first_value = first_on["go-live"], first_on["workflow-live"], first_on["first-value"]
+    adopted, graduated = first_on["adopted"], first_on["graduated"]
+    ces, csat = scores["ces"], scores["handoff-csat"]
     out = []
-    for aid, d in fields.items():
-        handover = handovers.get(aid)
+    for aid, name, ext, signed, motion, segment, target, arr, archived in accounts:
+        archived = day(archived)
+        renewal, renewal_on = renewals.get(aid, (None, None))
+        usage_on, usage = latest_usage.get(aid, (None, None))
+        handover, handover_count = handovers.get(aid, (None, 0))
         out.append(
             Facts(
-                **d,
+                account_id=aid,
+                name=name,
+                motion=motion,
+                signed_on=day(signed),
+                ttv_target_days=int(target) if target is not None else targets.get(motion, 90),
+                as_of=as_of,
+                external_id=ext,
+                segment=segment,
+                arr=arr,
+                archived_on=archived if archived is not None and archived <= as_of else None,
+                go_live_on=go_live.get(aid),
+                workflow_live_on=workflow_live.get(aid),
+                first_value_on=first_value.get(aid),
+                adopted_on=adopted.get(aid),
+                usage_adopted_on=usage_adopted.get(aid),
+                graduated_on=graduated.get(aid),
+                last_sponsor_contact_on=sponsor_contact.get(aid),
+                renewal=renewal,
+                renewal_on=renewal_on,
+                latest_usage=usage,
+                latest_usage_on=usage_on,
+                ces=ces.get(aid, (0.0, 0)),
+                csat=csat.get(aid, (0.0, 0)),
                 plan=plans.get(aid),
                 assignments=tuple(assignments.get(aid, ())),
                 milestones=tuple(milestones.get(aid, ())),
                 slips=tuple(slips.get(aid, ())),
-                handover=handover[0] if handover else None,
-                handover_count=handover[1] if handover else 0,
+                handover=handover,
+                handover_count=handover_count,
             )
         )
     return out
+
+
+def _usage_adoption(r: Reader, p: dict[str, Any], *, config: Config, day: Any) -> dict[int, Optional[date]]:
+    """Adoption by usage of the chunk's accounts that can adopt by usage (see ADOPTION_HEAD_SQL)."""
+    threshold, weeks = config.adoption_threshold, config.adoption_weeks
+    adopted: dict[int, Optional[date]] = {}
+    unsettled: list[int] = []
+    head = {**p, "head": 2 * weeks, "threshold": threshold, "weeks": weeks}
+    for aid, rows in groupby(r.all(ADOPTION_HEAD_SQL, head), key=itemgetter(0)):
+        readings = [(day(on), value, day(cut)) for _, cut, on, value in rows]
+        on = adoption_on([(d, v) for d, v, _ in readings], threshold=threshold, weeks=weeks)
+        cut = readings[0][2]
+        if cut is None or (on is not None and week_number(on) < week_number(cut)):
+            adopted[aid] = on
+        else:
+            unsettled.append(aid)
+    if unsettled:
+        sql = ADOPTION_READINGS_SQL.format(ids=", ".join(str(int(aid)) for aid in unsettled))
+        for aid, rows in groupby(r.all(sql, p), key=itemgetter(0)):
+            readings = [(day(on), value) for _, on, value in rows]
+            adopted[aid] = adoption_on(readings, threshold=threshold, weeks=weeks)
+    return adopted
 
 
 def read_lag_samples(r: Reader, *, as_of: date, motion: Optional[str] = None) -> dict[str, list[int]]:
