@@ -323,6 +323,14 @@ _register()
 
 
 def main() -> None:
+    # The one garbage-collector setting, here at the edge: a command builds many
+    # long-lived objects (a report streams the facts of 100,000 accounts) that reference
+    # counting frees, and the collector's default passes every 700 allocations walked
+    # them for nothing (about 10% of `report breaches`). Collecting less often, not
+    # never, keeps `handoff batch` (many commands in one process) from piling up cycles.
+    import gc
+
+    gc.set_threshold(100_000)
     if sys.stderr is None:  # started with stderr closed (2>&-): messages go nowhere
         sys.stderr = open(os.devnull, "w")
     if sys.stdout is None:  # started with stdout closed (>&-): refuse rather than lose the output
