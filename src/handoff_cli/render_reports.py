@@ -112,20 +112,26 @@ class _IsoDates(dict):
         return value
 
 
+_JSON_BATCH = 1000  # findings encoded at once off a terminal
+
+
 def emit_breaches(report, *, fmt: Any, limit: Optional[int]) -> None:
     if render.fmt_name(fmt) == "json":
         iso = _IsoDates()
         if render.is_terminal():
             emit_json(render.envelope(report.as_of, findings=[_finding_json(f, iso) for f in report.findings]))
             return
-        # Off a terminal, one compact line written a finding at a time (the same bytes as
-        # json.dumps of the whole document), so a report of a hundred thousand findings
-        # never holds them all as dicts and text at once.
+        # Off a terminal, one compact line written a thousand findings at a time (the same
+        # bytes as json.dumps of the whole document), so a report of a hundred thousand
+        # findings never holds them all as dicts and text at once.
         head = json.dumps(render.envelope(report.as_of, findings=[]), default=render.json_default)
+        encode = json.JSONEncoder(ensure_ascii=False).encode
         write = sys.stdout.write
         write(head[:-2])  # up to and including the opening bracket of the findings
-        for i, f in enumerate(report.findings):
-            write((", " if i else "") + json.dumps(_finding_json(f, iso), ensure_ascii=False))
+        findings = report.findings
+        for start in range(0, len(findings), _JSON_BATCH):
+            batch = [_finding_json(f, iso) for f in findings[start : start + _JSON_BATCH]]
+            write((", " if start else "") + encode(batch)[1:-1])  # the items, without the list's brackets
         write("]}\n")
         return
     rows = [
