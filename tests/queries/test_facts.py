@@ -262,3 +262,85 @@ def test_one_account_filter_and_the_portfolio_lag_agree(store, build):
         assert read_lag_samples(r, as_of=as_of, motion="self-serve") == {"self-serve": [2]}
     (only,) = load_facts(store=store, today=as_of, config=Config.defaults(), account_id=ss)
     assert only.name == "S"
+
+
+def _add_readings(store, rows):
+    with store.write() as s:
+        for aid, kind, on, value in rows:
+            s.add(Event(account_id=aid, kind=kind, occurred_on=on, value=value))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_usage_adoption_read_in_two_steps_is_adoption_over_every_reading(store, build, seed):
+    """The read path takes each account's head of readings first and the rest only when the
+    head does not settle adoption: the result is adoption_on over every reading, whatever
+    the readings (same-day readings at the cut, bad weeks first, gaps, too few good ones)."""
+    import random
+
+    from handoff_cli.domain.facts import adoption_on
+
+    rnd = random.Random(seed)
+    as_of = D(2026, 6, 1)
+    expected: dict[str, tuple] = {}
+    rows = []
+    for i in range(25):
+        name = f"U{i:02d}"
+        aid = build.account(name, D(2025, 1, 1), motion="self-serve")
+        rows.append((aid, "first-value", D(2025, 2, 1), None))
+        adopted = rnd.random() < 0.15
+        if adopted:
+            rows.append((aid, "adopted", D(2025, 9, 1), None))
+        readings = []
+        start = rnd.randint(0, 60)
+        good_from = rnd.choice((0, 0, 3, 8, 30))  # weeks of low usage before it spreads
+        for k in range(rnd.randint(0, 30)):
+            day = D(2025, 2, 1).toordinal() + start + 7 * k + rnd.choice((0, 0, 0, 1, -1))
+            if rnd.random() < 0.1:
+                day += 7  # a gap
+            for _ in range(rnd.choice((1, 1, 1, 2, 3))):  # several readings on one day, some weeks
+                value = float(rnd.randint(3, 9) if k >= good_from and rnd.random() > 0.1 else rnd.randint(0, 2))
+                readings.append((D.fromordinal(day), value))
+        for on, value in readings:
+            rows.append((aid, "usage", on, value))
+        ordered = sorted(readings, key=lambda r: r[0])  # stable: same day keeps the entry order
+        visible = [r for r in ordered if r[0] <= as_of]
+        by_usage = None if adopted else adoption_on(visible, threshold=3, weeks=4)
+        latest = (visible[-1][0], visible[-1][1]) if visible else (None, None)
+        expected[name] = (by_usage, *latest)
+    _add_readings(store, rows)
+    facts = load_facts(store=store, today=as_of, config=Config.defaults())
+    got = {f.name: (f.usage_adopted_on, f.latest_usage_on, f.latest_usage) for f in facts}
+    assert got == expected
+    assert any(v[0] is not None for v in expected.values())  # the portfolio has adoptions by usage
+    assert any(v[0] is None and v[1] is not None for v in expected.values())  # and accounts without
+
+
+def test_usage_adoption_after_bad_weeks_reads_past_the_head(store, build):
+    aid = build.account("Acme", D(2026, 1, 1), motion="self-serve")
+    build.event(aid, "first-value", D(2026, 1, 10))
+    weeks = [D.fromordinal(D(2026, 1, 12).toordinal() + 7 * k) for k in range(10)]  # Mondays
+    _add_readings(store, [(aid, "usage", on, 1.0 if k < 5 else 4.0) for k, on in enumerate(weeks)])
+    f = one(store, D(2026, 6, 1))
+    assert (f.usage_adopted_on, f.latest_usage) == (weeks[8], 4.0)  # weeks 5, 6, 7 and 8 are the run
+
+
+def test_usage_adoption_with_the_cut_inside_the_run(store, build):
+    # the 5th reading falls in the run's last week: the head cannot settle it, every reading does
+    aid = build.account("Acme", D(2026, 1, 1), motion="self-serve")
+    build.event(aid, "first-value", D(2026, 1, 10))
+    days = [D(2026, 1, 12), D(2026, 1, 19), D(2026, 1, 26), D(2026, 2, 2), D(2026, 2, 3), D(2026, 2, 4)]
+    _add_readings(store, [(aid, "usage", on, v) for on, v in zip(days, (5.0, 5.0, 5.0, 5.0, 5.0, 2.0))])
+    f = one(store, D(2026, 6, 1))
+    assert (f.usage_adopted_on, f.latest_usage) == (None, 2.0)  # the week's latest reading is 2
+    _add_readings(store, [(aid, "usage", D(2026, 2, 9), 5.0)])
+    assert one(store, D(2026, 6, 1)).usage_adopted_on is None  # the run was broken; a new one needs 4 weeks
+
+
+def test_usage_adoption_when_the_first_readings_share_one_day(store, build):
+    # the 5th reading is on the first day too: the head is that whole day, and the rest follows
+    aid = build.account("Acme", D(2026, 1, 1), motion="self-serve")
+    build.event(aid, "first-value", D(2026, 1, 10))
+    rows = [(aid, "usage", D(2026, 1, 12), 5.0) for _ in range(6)]
+    rows += [(aid, "usage", on, 5.0) for on in (D(2026, 1, 19), D(2026, 1, 26), D(2026, 2, 2))]
+    _add_readings(store, rows)
+    assert one(store, D(2026, 6, 1)).usage_adopted_on == D(2026, 2, 2)

@@ -141,9 +141,11 @@ JOIN event u ON u.id = (
 # * ADOPTION_HEAD_SQL: for each account that can adopt by usage (first value, no
 #   `adopted` event: that settles adoption on its own, and at least `weeks` readings at
 #   or above the threshold: fewer can never make a run), its head: the readings dated on
-#   or before its (head + 1)-th reading (`cut`; NULL when it has no more, and the head
+#   or before its (weeks + 1)-th reading (`cut`; NULL when it has no more, and the head
 #   is then every reading). Every week before the cut's week is whole in the head, so
-#   a run completed in one of them is the account's adoption.
+#   a run completed in one of them is the account's adoption. (A head of `weeks`
+#   readings, the fewest that can make a run, measured faster than 6, 8 or 12 on both
+#   benchmark shapes: most accounts that adopt do so in their first weeks.)
 # * ADOPTION_READINGS_SQL: every reading of the accounts the head did not settle.
 ADOPTION_HEAD_SQL = f"""
 WITH candidate AS MATERIALIZED (
@@ -367,7 +369,7 @@ def _usage_adoption(r: Reader, p: dict[str, Any], *, config: Config, day: Any) -
     threshold, weeks = config.adoption_threshold, config.adoption_weeks
     adopted: dict[int, Optional[date]] = {}
     unsettled: list[int] = []
-    head = {**p, "head": 2 * weeks, "threshold": threshold, "weeks": weeks}
+    head = {**p, "head": weeks, "threshold": threshold, "weeks": weeks}
     for aid, rows in groupby(r.all(ADOPTION_HEAD_SQL, head), key=itemgetter(0)):
         readings = [(day(on), value, day(cut)) for _, cut, on, value in rows]
         on = adoption_on([(d, v) for d, v, _ in readings], threshold=threshold, weeks=weeks)
