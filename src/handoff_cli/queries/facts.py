@@ -370,18 +370,18 @@ def _usage_adoption(r: Reader, p: dict[str, Any], *, config: Config, day: Any) -
     adopted: dict[int, Optional[date]] = {}
     unsettled: list[int] = []
     head = {**p, "head": weeks, "threshold": threshold, "weeks": weeks}
-    for aid, rows in groupby(r.all(ADOPTION_HEAD_SQL, head), key=itemgetter(0)):
-        readings = [(day(on), value, day(cut)) for _, cut, on, value in rows]
-        on = adoption_on([(d, v) for d, v, _ in readings], threshold=threshold, weeks=weeks)
-        cut = readings[0][2]
-        if cut is None or (on is not None and week_number(on) < week_number(cut)):
-            adopted[aid] = on
+    for aid, group in groupby(r.all(ADOPTION_HEAD_SQL, head), key=itemgetter(0)):
+        rows = list(group)
+        cut: Optional[date] = day(rows[0][1])  # the same on every row of the account
+        found = adoption_on([(day(on), value) for _, _, on, value in rows], threshold=threshold, weeks=weeks)
+        if cut is None or (found is not None and week_number(found) < week_number(cut)):
+            adopted[aid] = found
         else:
             unsettled.append(aid)
     if unsettled:
         sql = ADOPTION_READINGS_SQL.format(ids=", ".join(str(int(aid)) for aid in unsettled))
-        for aid, rows in groupby(r.all(sql, p), key=itemgetter(0)):
-            readings = [(day(on), value) for _, on, value in rows]
+        for aid, group in groupby(r.all(sql, p), key=itemgetter(0)):
+            readings = [(day(on), value) for _, on, value in group]
             adopted[aid] = adoption_on(readings, threshold=threshold, weeks=weeks)
     return adopted
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any, Optional, Union
 
 from handoff_cli.config import Config
@@ -112,7 +113,7 @@ def breaches_report(
     """The findings of the accounts in scope, in the order findings sort: breaches first,
     then by account (ignoring case), then in the order of the rules table. With a baseline,
     each finding carries its change since then (services/changes.py)."""
-    per_account: list[tuple[str, str, list[Finding]]] = []
+    findings: list[Finding] = []
     n_scope = 0
     last_run = None
     scoped = scope.segment is not None or scope.owner is not None or scope.since is not None
@@ -129,13 +130,15 @@ def breaches_report(
                 in_scope.add(key)
             if owners is not None:
                 owners[key] = frozenset(p.casefold() for role in OWNER_ROLES for p in f.holders(role))
-            if found:
-                per_account.append((key, f.name, found))
-    # Names are unique and each account's findings are sorted already, so sorting the
-    # accounts and taking every breach before every warning is the order of sort_findings.
-    per_account.sort(key=lambda row: (row[0], row[1]))
-    breaches = [x for _, _, found in per_account for x in found if x.severity == BREACH]
-    warnings = [x for _, _, found in per_account for x in found if x.severity != BREACH]
+            findings += found
+    # Each account's findings come sorted already, and sorting is stable: sorting by
+    # account (then by account ignoring case) and taking every breach before every warning
+    # is the order of sort_findings, without a key tuple per finding held at once.
+    findings.sort(key=attrgetter("account"))
+    findings.sort(key=lambda x: x.account.casefold())
+    breaches = [x for x in findings if x.severity == BREACH]
+    warnings = [x for x in findings if x.severity != BREACH]
+    del findings
     findings = apply_acks(breaches + warnings, acks, as_of=today)
     if baseline is None:
         return BreachesReport(as_of=today, findings=tuple(findings), accounts_in_scope=n_scope)
