@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-import handoff_cli.models  # noqa: F401  (registers the tables)
+import handoff_cli.store.models  # noqa: F401  (registers the tables)
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -15,7 +15,7 @@ target_metadata = SQLModel.metadata
 
 def _journal_triggers(connection) -> None:
     """The journal's triggers follow the tables as every upgrade leaves them (journal.py)."""
-    from handoff_cli.journal import install_triggers
+    from handoff_cli.store.journal import install_triggers
 
     install_triggers(connection)
 

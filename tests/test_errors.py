@@ -159,7 +159,7 @@ def _raise(exc):
     ],
 )
 def test_failures_map_to_one_line_and_their_exit_code(handoff, monkeypatch, exc, code, line):
-    import handoff_cli.services.accounts as accounts
+    import handoff_cli.commands.accounts as accounts
 
     monkeypatch.setattr(accounts, "list_accounts", _raise(exc))
     result = handoff("account", "list")
@@ -189,7 +189,7 @@ def test_handoff_debug_env_shows_the_traceback(handoff, monkeypatch):
 
 
 def test_no_traceback_without_debug(handoff, monkeypatch):
-    import handoff_cli.services.accounts as accounts
+    import handoff_cli.commands.accounts as accounts
 
     monkeypatch.setattr(accounts, "list_accounts", _raise(KeyError("x")))
     result = handoff("account", "list")

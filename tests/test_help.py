@@ -9,8 +9,9 @@ import re
 import pytest
 import typer.main
 
-from handoff_cli import models, vocab
+from handoff_cli import vocab
 from handoff_cli.cli import app, helptext
+from handoff_cli.store import models
 
 
 def commands() -> list[tuple[str, ...]]:

@@ -120,7 +120,10 @@ def _offending(modules: list[str], forbidden: tuple[str, ...]) -> dict[str, list
             "handoff_cli.domain",
             ("sqlite3", "sqlalchemy", "sqlmodel", "psycopg", "handoff_cli.store", "handoff_cli.cli"),
         ),
-        ("handoff_cli.queries", ("sqlmodel", "handoff_cli.models", "handoff_cli.store.models", "handoff_cli.cli")),
+        (
+            "handoff_cli.queries",
+            ("sqlmodel", "handoff_cli.store.models", "handoff_cli.store.models", "handoff_cli.cli"),
+        ),
     ],
 )
 def test_each_layer_imports_only_what_it_may(layer, forbidden):

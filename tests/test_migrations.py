@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from handoff_cli import SCHEMA_HEAD
-from handoff_cli.models import metadata
 from handoff_cli.store import Store, alembic_config, resolve_url
+from handoff_cli.store.models import metadata
 
 
 def test_schema_head_constant_matches_alembic_head():

@@ -139,7 +139,7 @@ def test_two_upgrades_at_once_both_succeed_and_the_schema_is_right(blank_pg):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from handoff_cli.models import metadata
+    from handoff_cli.store.models import metadata
 
     env = dict(os.environ, HANDOFF_DB=blank_pg)
     procs = [

@@ -119,7 +119,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    from handoff_cli.journal import drop_triggers
+    from handoff_cli.store.journal import drop_triggers
 
     drop_triggers(op.get_bind())
     for table in TABLES:

@@ -110,11 +110,11 @@ _SECTIONS: dict[str, dict[str, tuple[str, Any, Any]]] = {
     "ttv_target_days": {m: (_INT, 0, MAX_DAYS) for m in MOTIONS},
     "adoption": {"threshold": (_NUM, 0, MAX_USERS), "weeks": (_INT, 1, 520)},
     "bands": {"green": (_INT, 0, 100), "yellow": (_INT, 0, 100)},
-    # extra milestone kinds, beside the default ones (services/milestones.py)
+    # extra milestone kinds, beside the default ones (commands/milestones.py)
     "milestones": {"kinds": ("names", None, None)},
     # who `handoff ack` names when --by is not given
     "ack": {"by": ("text", None, None)},
-    # `handoff notify` (services/notify.py): channels, repeat interval (days, bounded), heartbeat, per-owner routes
+    # `handoff notify` (commands/notify.py): channels, repeat interval (days, bounded), heartbeat, per-owner routes
     "notify": {
         "urls": ("urls", None, None),
         "repeat_open_breaches": ("interval", 0, MAX_DAYS),

@@ -471,7 +471,7 @@ def test_import_events_all_or_nothing(handoff, tmp_path, two, dump):
 
 
 def test_import_events_rolls_back_batches_already_written(handoff, tmp_path, two, dump, monkeypatch):
-    from handoff_cli.services import importer
+    from handoff_cli.commands import importer
 
     monkeypatch.setattr(importer, "BATCH_ROWS", 2)
     before = dump()

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from handoff_cli.models import Account, Event, Milestone, Slip
 from handoff_cli.store import Store, resolve_url
+from handoff_cli.store.models import Account, Event, Milestone, Slip
 
 D = __import__("datetime").date
 

@@ -55,7 +55,7 @@ def test_on_finding_hooks_get_new_and_resolved_findings_and_never_change_the_exi
 
 
 def test_an_on_finding_hook_that_hangs_is_stopped(handoff, tmp_path, monkeypatch):
-    import handoff_cli.services.hooks as hooks_module
+    import handoff_cli.commands.hooks as hooks_module
 
     monkeypatch.setattr(hooks_module, "TIMEOUT", 1.0)
     hook(tmp_path / "hooks", "on-finding-slow", "import time\ntime.sleep(20)\n")

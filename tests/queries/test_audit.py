@@ -9,10 +9,10 @@ import pytest
 
 from handoff_cli.config import Config
 from handoff_cli.errors import BadInput
-from handoff_cli.models import Account, Assignment, Event, Milestone, Slip
 from handoff_cli.queries.audit import audit_report
 from handoff_cli.queries.metrics import metrics_report
 from handoff_cli.store import Store, resolve_url
+from handoff_cli.store.models import Account, Assignment, Event, Milestone, Slip
 
 D = date.fromisoformat
 TODAY = D("2026-06-01")

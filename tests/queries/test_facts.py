@@ -8,9 +8,9 @@ import pytest
 
 from handoff_cli.config import DEFAULTS, Config
 from handoff_cli.domain.facts import lag_samples
-from handoff_cli.models import Account, Assignment, Event, Handover, Milestone, PlanCriterion, Slip, SuccessPlan
 from handoff_cli.queries.facts import load_facts, read_lag_samples
 from handoff_cli.store import Store, resolve_url
+from handoff_cli.store.models import Account, Assignment, Event, Handover, Milestone, PlanCriterion, Slip, SuccessPlan
 
 D = date
 

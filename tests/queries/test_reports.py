@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handoff_cli.config import Config
-from handoff_cli.models import Account, Assignment, Event, Handover, Milestone, Slip, SuccessPlan
 from handoff_cli.queries.reports import Scope, account_brief, breaches_report, health_report, timeline
 from handoff_cli.render import dumps, envelope
 from handoff_cli.store import Store, resolve_url
+from handoff_cli.store.models import Account, Assignment, Event, Handover, Milestone, Slip, SuccessPlan
 
 D = date
 AS_OF = D(2026, 6, 1)

@@ -88,7 +88,7 @@ KILLER = r"""
 import json, os, signal, sys
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-import alembic.command, handoff_cli.models, handoff_cli.services.accounts  # warm: the forks start fast
+import alembic.command, handoff_cli.store.models, handoff_cli.commands.accounts  # warm: the forks start fast
 from handoff_cli.cli import app
 
 if os.environ.get("RELIABILITY_MIGRATIONS"):  # a test's own migrations folder, with a future revision

@@ -115,8 +115,8 @@ def export_lines(tmp_path_factory):
 
 
 def _type_of(table: str, column: str) -> str:
-    from handoff_cli.models import metadata
-    from handoff_cli.services.rowcheck import _kind
+    from handoff_cli.commands.rowcheck import _kind
+    from handoff_cli.store.models import metadata
 
     return _kind(metadata.tables[table].columns[column])
 

@@ -43,7 +43,7 @@ def add(
     fmt: FormatOpt = None,
 ) -> None:
     """Add an account."""
-    from handoff_cli.services.accounts import add_account
+    from handoff_cli.commands.accounts import add_account
 
     today = get_today(ctx)
     view = add_account(
@@ -79,8 +79,8 @@ def list_(
     limit: LimitOpt = 50,
 ) -> None:
     """List the accounts signed by today, neither archived nor churned (--all: every account)."""
+    from handoff_cli.commands.accounts import list_accounts
     from handoff_cli.render import emit_listing
-    from handoff_cli.services.accounts import list_accounts
 
     today = get_today(ctx)
     rows = [v.as_dict() for v in list_accounts(include_all=all_, store=get_store(ctx), today=today)]
@@ -101,8 +101,8 @@ def show(
     ctx: typer.Context, account: Annotated[str, typer.Argument(help="Name or external id.")], fmt: FormatOpt = None
 ) -> None:
     """Show one account's fields."""
+    from handoff_cli.commands.accounts import show_account
     from handoff_cli.render import Col, emit_json, emit_listing, envelope, fmt_name
-    from handoff_cli.services.accounts import show_account
 
     today = get_today(ctx)
     view = show_account(account, store=get_store(ctx), today=today)
@@ -127,7 +127,7 @@ def edit(
     fmt: FormatOpt = None,
 ) -> None:
     """Change an account's fields."""
-    from handoff_cli.services.accounts import _UNSET, edit_account
+    from handoff_cli.commands.accounts import _UNSET, edit_account
 
     today = get_today(ctx)
     view = edit_account(
@@ -153,7 +153,7 @@ def archive(
     fmt: FormatOpt = None,
 ) -> None:
     """Archive an account from a date: it leaves listings and raises no findings."""
-    from handoff_cli.services.accounts import archive_account
+    from handoff_cli.commands.accounts import archive_account
 
     today = get_today(ctx)
     view = archive_account(account, on=get_on(ctx, on), store=get_store(ctx), today=today)

@@ -88,8 +88,8 @@ def add(
 ) -> None:
     """Acknowledge an account's finding."""
     from handoff_cli.cli.common import get_store
+    from handoff_cli.commands.acks import add_ack
     from handoff_cli.render import emit_json, envelope, fmt_name
-    from handoff_cli.services.acks import add_ack
 
     today = get_today(ctx)
     day = get_on(ctx, on)
@@ -119,8 +119,8 @@ def add(
 def list_(ctx: typer.Context, fmt: FormatOpt = None, limit: LimitOpt = 50) -> None:
     """The acknowledgements not ended, expired ones marked."""
     from handoff_cli.cli.common import get_store
+    from handoff_cli.commands.acks import list_acks
     from handoff_cli.render import Col, emit_listing
-    from handoff_cli.services.acks import list_acks
 
     today = get_today(ctx)
     rows = [v.as_dict() for v in list_acks(store=get_store(ctx), today=today, config=get_config(ctx))]
@@ -148,7 +148,7 @@ def end(
 ) -> None:
     """End an acknowledgement before it expires (the finding fails --fail-on-breach again)."""
     from handoff_cli.cli.common import get_store
-    from handoff_cli.services.acks import end_ack
+    from handoff_cli.commands.acks import end_ack
 
     view = end_ack(
         account,

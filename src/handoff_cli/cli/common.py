@@ -93,7 +93,7 @@ def get_store(ctx: typer.Context) -> Store:
 
 def _recorded_now(ctx: typer.Context):
     """A write's recorded instant by the one clock: the real time of day on today's date."""
-    from handoff_cli.journal import configured_zone, recorded_instant
+    from handoff_cli.store.journal import configured_zone, recorded_instant
 
     return recorded_instant(get_today(ctx), tz=configured_zone())
 
@@ -113,7 +113,7 @@ def report_day(ctx: typer.Context, as_of: Optional[str], known_at: Optional[str]
     the moment its reads see the store as it stood (--known-at, journal.py)."""
     today = get_today(ctx, as_of)
     if known_at is not None:
-        from handoff_cli.journal import parse_known_at
+        from handoff_cli.store.journal import parse_known_at
 
         get_store(ctx).known_at = parse_known_at(known_at, today=get_today(ctx))
     return today

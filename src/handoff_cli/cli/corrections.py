@@ -29,8 +29,8 @@ def log(
     fmt: FormatOpt = None,
 ) -> None:
     """List the journal of writes, newest first: each change's id, when, the command, what it touched."""
+    from handoff_cli.commands.corrections import journal_entries
     from handoff_cli.render import Col, emit_listing, fmt_name
-    from handoff_cli.services.corrections import journal_entries
 
     today = get_today(ctx)
     rows = journal_entries(limit=limit, store=get_store(ctx), today=today)
@@ -67,7 +67,7 @@ def undo(
     fmt: FormatOpt = None,
 ) -> None:
     """Revert a change: the latest one not yet undone, or CHANGE-ID when nothing later touched its rows."""
-    from handoff_cli.services.corrections import undo as undo_change
+    from handoff_cli.commands.corrections import undo as undo_change
 
     today = get_today(ctx)
     result = undo_change(change, dry_run=dry_run, store=get_store(ctx), today=today)
@@ -92,7 +92,7 @@ def void(
     fmt: FormatOpt = None,
 ) -> None:
     """Void an event logged by mistake: it is kept, marked, and left out of reports."""
-    from handoff_cli.services.corrections import void_event
+    from handoff_cli.commands.corrections import void_event
 
     today = get_today(ctx)
     out = void_event(account, event_id, reason=reason, store=get_store(ctx), today=today)
@@ -118,7 +118,7 @@ def edit(
     fmt: FormatOpt = None,
 ) -> None:
     """Correct a milestone's title, kind or side, as if it had always been so (not a slip)."""
-    from handoff_cli.services.corrections import edit_milestone
+    from handoff_cli.commands.corrections import edit_milestone
 
     today = get_today(ctx)
     out = edit_milestone(account, title, new_title=new_title, kind=kind, side=side, store=get_store(ctx), today=today)
@@ -134,7 +134,7 @@ def edit(
 
 def reopen(ctx: typer.Context, account: AccountArg, title: TitleArg, fmt: FormatOpt = None) -> None:
     """Reopen a milestone marked done by mistake; the go-live or workflow-live it recorded is voided."""
-    from handoff_cli.services.corrections import reopen_milestone
+    from handoff_cli.commands.corrections import reopen_milestone
 
     today = get_today(ctx)
     out = reopen_milestone(account, title, store=get_store(ctx), today=today)
@@ -152,7 +152,7 @@ def remove(
     fmt: FormatOpt = None,
 ) -> None:
     """Remove a milestone added by mistake: it is voided (kept, marked), never deleted."""
-    from handoff_cli.services.corrections import remove_milestone
+    from handoff_cli.commands.corrections import remove_milestone
 
     today = get_today(ctx)
     out = remove_milestone(account, title, reason=reason, store=get_store(ctx), today=today)
@@ -172,7 +172,7 @@ def rename(
     fmt: FormatOpt = None,
 ) -> None:
     """Fix a person's name everywhere it is stored: assignments, plan sponsors, handovers."""
-    from handoff_cli.services.corrections import rename_person
+    from handoff_cli.commands.corrections import rename_person
 
     today = get_today(ctx)
     out = rename_person(person, new_name, store=get_store(ctx), today=today)
@@ -187,7 +187,7 @@ def rename(
 
 def unarchive(ctx: typer.Context, account: AccountArg, fmt: FormatOpt = None) -> None:
     """Bring back an account archived by mistake, as if it had never been archived."""
-    from handoff_cli.services.corrections import unarchive_account
+    from handoff_cli.commands.corrections import unarchive_account
 
     today = get_today(ctx)
     out = unarchive_account(account, store=get_store(ctx), today=today)

@@ -17,8 +17,8 @@ def init(
     demo: Annotated[bool, typer.Option("--demo", help="Load the example portfolio.")] = False,
 ) -> None:
     """Create the store (and upgrade it if it is old)."""
+    from handoff_cli.commands.store_admin import init_store
     from handoff_cli.render import note
-    from handoff_cli.services.store_admin import init_store
 
     store = get_store(ctx)
     info = init_store(store=store)
@@ -40,8 +40,8 @@ def path(ctx: typer.Context) -> None:
 @app.command("upgrade")
 def upgrade(ctx: typer.Context) -> None:
     """Apply schema migrations (the way to upgrade a PostgreSQL store)."""
+    from handoff_cli.commands.store_admin import upgrade_store
     from handoff_cli.render import note
-    from handoff_cli.services.store_admin import upgrade_store
 
     info = upgrade_store(store=get_store(ctx))
     note(f"store {info.location} is at schema {info.revision}")
@@ -50,9 +50,9 @@ def upgrade(ctx: typer.Context) -> None:
 @app.command("check")
 def check(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     """Check the store: integrity, foreign keys, schema revision. Exit 1 when a check fails."""
+    from handoff_cli.commands.store_admin import check_store
     from handoff_cli.errors import OperationFailed
     from handoff_cli.render import Col, emit_listing
-    from handoff_cli.services.store_admin import check_store
 
     checks = check_store(store=get_store(ctx))
     emit_listing(
@@ -77,8 +77,8 @@ def backup(
 
     The copy is written under a temporary name and renamed to FILE when complete.
     Example: handoff db backup ~/backups/handoff-2026-06-01.db"""
+    from handoff_cli.commands.store_admin import backup_store
     from handoff_cli.render import note
-    from handoff_cli.services.store_admin import backup_store
 
     dest = backup_store(file, store=get_store(ctx), force=force)
     note(f"backed up to {dest}")

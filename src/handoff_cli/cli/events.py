@@ -44,9 +44,9 @@ def log(
     fmt: FormatOpt = None,
 ) -> None:
     """Append an event to the account's value ledger."""
+    from handoff_cli.commands.events import log_event
     from handoff_cli.render import emit_json, envelope, fmt_name
     from handoff_cli.render import note as say
-    from handoff_cli.services.events import log_event
 
     today = get_today(ctx)
     logged = log_event(account, kind, on=get_on(ctx, on), value=value, note=note, store=get_store(ctx), today=today)
@@ -69,8 +69,8 @@ def list_(
     limit: LimitOpt = 50,
 ) -> None:
     """List an account's events, oldest first, with the ids `event void` takes."""
+    from handoff_cli.commands.events import list_events
     from handoff_cli.render import Col, emit_listing, fmt_name
-    from handoff_cli.services.events import list_events
 
     today = get_today(ctx)
     name, events = list_events(account, kind=kind, every=every, store=get_store(ctx), today=today)

@@ -37,15 +37,15 @@ def handover(
     and one real workflow live; self-serve: the workflow alone) had passed,
     whether there was a joint call, and the context carried forward.
     """
+    from handoff_cli.commands.handover import record_handover
     from handoff_cli.render import emit_json, envelope, fmt_name, note
-    from handoff_cli.services.handover import record_handover
 
     today = get_today(ctx)
     store = get_store(ctx)
     approve = None
     if not no_hooks:
+        from handoff_cli.commands.hooks import check_pre_handover, find_hooks, hooks_dir
         from handoff_cli.config import config_path
-        from handoff_cli.services.hooks import check_pre_handover, find_hooks, hooks_dir
 
         folder = hooks_dir(config_path())
         if find_hooks(folder, "pre-handover"):

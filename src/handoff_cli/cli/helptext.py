@@ -202,7 +202,7 @@ def _store_rows(ctx, sql: str, params: dict | None = None) -> list:
 
 
 def complete_account(ctx, param, incomplete: str) -> list[str]:
-    from handoff_cli.services.lookup import fold, prefix_matches
+    from handoff_cli.store.lookup import fold, prefix_matches
 
     rows = _store_rows(ctx, "SELECT name, name_key, external_id FROM account ORDER BY name_key")
     key = fold(incomplete)
@@ -210,14 +210,14 @@ def complete_account(ctx, param, incomplete: str) -> list[str]:
 
 
 def complete_title(ctx, param, incomplete: str) -> list[str]:
-    from handoff_cli.services.lookup import fold
+    from handoff_cli.store.lookup import fold
 
     account = (ctx.params or {}).get("account")
     if not account:
         return []
     rows = _store_rows(ctx, "SELECT id, name, name_key, external_id, motion FROM account ORDER BY name_key")
     try:
-        from handoff_cli.services.lookup import resolve
+        from handoff_cli.store.lookup import resolve
 
         i, _how = resolve(account, rows)
     except Exception:  # noqa: BLE001

@@ -133,8 +133,8 @@ def import_accounts(
     date_format: DateFmtOpt = None,
 ) -> None:
     """Create or update accounts from a handoff, HubSpot or Salesforce CSV export."""
+    from handoff_cli.commands.importer import import_accounts as run
     from handoff_cli.render import note
-    from handoff_cli.services.importer import import_accounts as run
 
     result = run(
         file,
@@ -161,8 +161,8 @@ def import_events(
     date_format: DateFmtOpt = None,
 ) -> None:
     """Append events (account, kind, on, value, note) to the ledger from a CSV file."""
+    from handoff_cli.commands.importer import import_events as run
     from handoff_cli.render import note
-    from handoff_cli.services.importer import import_events as run
 
     bar, progress = _progress()
     try:
@@ -199,8 +199,8 @@ def export(
 
     With --output the file is written under a temporary name and renamed when complete.
     Example: handoff export --output handoff-2026-06-01.jsonl"""
+    from handoff_cli.commands.exporter import export_lines, write_export
     from handoff_cli.render import note
-    from handoff_cli.services.exporter import export_lines, write_export
 
     store = get_store(ctx)
     if output is None:
@@ -217,8 +217,8 @@ def restore(
     ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A file written by `handoff export`.")]
 ) -> None:
     """Load an export into an empty store, in one transaction."""
+    from handoff_cli.commands.exporter import restore_store
     from handoff_cli.render import note
-    from handoff_cli.services.exporter import restore_store
 
     info = restore_store(file, store=get_store(ctx), today=get_today(ctx))
     note(f"restored {info.rows} rows from {info.path} into {get_store(ctx).display()}")

@@ -74,7 +74,7 @@ def add(
     fmt: FormatOpt = None,
 ) -> None:
     """Add a milestone to an account's implementation plan."""
-    from handoff_cli.services.milestones import add_milestone
+    from handoff_cli.commands.milestones import add_milestone
 
     today = get_today(ctx)
     change = add_milestone(
@@ -96,7 +96,7 @@ def add(
 @app.command("done")
 def done(ctx: typer.Context, account: AccountArg, title: TitleArg, on: OnOpt = None, fmt: FormatOpt = None) -> None:
     """Mark a milestone done (go-live and first-workflow ones record their event too)."""
-    from handoff_cli.services.milestones import complete_milestone
+    from handoff_cli.commands.milestones import complete_milestone
 
     today = get_today(ctx)
     done_on = get_on(ctx, on)
@@ -130,8 +130,8 @@ def slip(
     """Move a milestone's due date, recording the slip and its cause (the baseline stays).
 
     Give the new date with --to, or the move with --by (from the current due date)."""
+    from handoff_cli.commands.milestones import slip_milestone
     from handoff_cli.errors import BadInput
-    from handoff_cli.services.milestones import slip_milestone
 
     if (to is None) == (by is None):
         raise BadInput("give either --to DATE or --by DAYS (for example --by 10d)")
@@ -161,8 +161,8 @@ def slip(
 @app.command("list")
 def list_(ctx: typer.Context, account: AccountArg, fmt: FormatOpt = None, limit: LimitOpt = 50) -> None:
     """List an account's milestones in due order, with slips and status."""
+    from handoff_cli.commands.milestones import list_milestones
     from handoff_cli.render import emit_listing
-    from handoff_cli.services.milestones import list_milestones
 
     today = get_today(ctx)
     name, views = list_milestones(account, store=get_store(ctx), today=today)
@@ -197,8 +197,8 @@ def template(
     fmt: FormatOpt = None,
 ) -> None:
     """Add a template's milestones to an account (all or nothing); --list and --show NAME show the templates."""
+    from handoff_cli.commands.templates import apply_template
     from handoff_cli.errors import BadInput
-    from handoff_cli.services.templates import apply_template
 
     today = get_today(ctx)
     if list_ or show is not None:
@@ -226,8 +226,8 @@ def template(
 
 
 def _emit_templates(today, fmt, show: Optional[str]) -> None:
+    from handoff_cli.commands.templates import load_template, template_names
     from handoff_cli.render import Col, emit_listing
-    from handoff_cli.services.templates import load_template, template_names
 
     if show is None:
         rows = []

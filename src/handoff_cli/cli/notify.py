@@ -1,4 +1,4 @@
-"""handoff notify: the cron job's one command (services/notify.py, PRODUCT.md section 9)."""
+"""handoff notify: the cron job's one command (commands/notify.py, PRODUCT.md section 9)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from handoff_cli.cli.common import AsOfOpt, get_config, get_store, get_today
 
 if TYPE_CHECKING:
-    from handoff_cli.services.notify import Channel, Message, NotifyPlan
+    from handoff_cli.commands.notify import Channel, Message, NotifyPlan
     from handoff_cli.store import Store
 
 
@@ -36,9 +36,9 @@ def notify(
     """
     import sys
 
+    from handoff_cli.commands import notify as service
     from handoff_cli.config import config_path
     from handoff_cli.errors import BadInput, OperationFailed
-    from handoff_cli.services import notify as service
 
     if diff is not None and diff.strip().casefold() != "last-run":
         raise BadInput(f"notify --diff {diff!r}: notify compares with the last run only (--diff last-run)")
@@ -94,9 +94,9 @@ def notify(
 def _run_hooks(plan: NotifyPlan, *, store: Store, today: date) -> None:
     import sys
 
+    from handoff_cli.commands.hooks import hooks_dir, run_on_finding
     from handoff_cli.config import config_path
-    from handoff_cli.render_reports import _finding_json
-    from handoff_cli.services.hooks import hooks_dir, run_on_finding
+    from handoff_cli.render.reports import _finding_json
 
     rows = [_finding_json(f) for f in plan.hook_findings]
     for line in run_on_finding(
@@ -109,7 +109,7 @@ def _print_dry_run(plan: NotifyPlan, messages: list[tuple[Channel, Message]], to
     """What would be sent, channel by channel (secrets masked), on stdout."""
     import sys
 
-    from handoff_cli.services.notify import headline, shown_url
+    from handoff_cli.commands.notify import headline, shown_url
 
     out = [f"dry run: nothing is sent or recorded ({headline(plan.report.findings, plan.accounts, today)})"]
     if not plan.channels:

@@ -45,8 +45,8 @@ def assign(
     changes nothing. The date may not be earlier than the current holder's
     start: history is kept, never rewritten.
     """
+    from handoff_cli.commands.owners import assign_owner
     from handoff_cli.render import emit_json, envelope, fmt_name, note
-    from handoff_cli.services.owners import assign_owner
 
     today = get_today(ctx)
     change = assign_owner(account, role, person, on=get_on(ctx, on), store=get_store(ctx), today=today)
@@ -74,7 +74,7 @@ def release(
     fmt: FormatOpt = None,
 ) -> None:
     """End the current holder's assignment of ROLE on --on (default today); the role is then vacant."""
-    from handoff_cli.services.owners import release_owner
+    from handoff_cli.commands.owners import release_owner
 
     today = get_today(ctx)
     change = release_owner(account, role, on=get_on(ctx, on), store=get_store(ctx), today=today)
@@ -88,8 +88,8 @@ def release(
 @app.command("history")
 def history(ctx: typer.Context, account: AccountArg, fmt: FormatOpt = None, limit: LimitOpt = 50) -> None:
     """Every assignment of every role on ACCOUNT, oldest first; an empty Until means current."""
+    from handoff_cli.commands.owners import owner_history
     from handoff_cli.render import emit_listing, note
-    from handoff_cli.services.owners import owner_history
 
     today = get_today(ctx)
     hist = owner_history(account, store=get_store(ctx), today=today)

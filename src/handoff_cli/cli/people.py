@@ -19,8 +19,8 @@ def people(ctx: typer.Context, fmt: FormatOpt = None, limit: LimitOpt = 50) -> N
     """
     if ctx.invoked_subcommand is not None:
         return
+    from handoff_cli.commands.people import list_people
     from handoff_cli.render import Col, emit_listing
-    from handoff_cli.services.people import list_people
 
     today = get_today(ctx)
     people = list_people(store=get_store(ctx), today=today)

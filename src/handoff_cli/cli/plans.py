@@ -78,8 +78,8 @@ def set_(
     A sponsor named with --sponsor then holds the sponsor role from --on,
     ending another sponsor's assignment.
     """
+    from handoff_cli.commands.plans import set_plan
     from handoff_cli.render import emit_json, envelope, fmt_name, note
-    from handoff_cli.services.plans import set_plan
 
     today = get_today(ctx)
     result = set_plan(
@@ -121,8 +121,8 @@ def show(
     limit: LimitOpt = 50,
 ) -> None:
     """ACCOUNT's success plan: the latest version (every version with --history)."""
+    from handoff_cli.commands.plans import show_plans
     from handoff_cli.render import emit_listing, fmt_name, note
-    from handoff_cli.services.plans import show_plans
 
     today = get_today(ctx)
     listing = show_plans(account, store=get_store(ctx), today=today)

@@ -48,8 +48,8 @@ OnlyOpt = Annotated[
 
 def baseline_of(ctx: typer.Context, diff: Optional[str], only: Optional[str], today):
     """--diff as "last-run" or a date (offsets count from the report's as-of), and --only's changes."""
+    from handoff_cli.commands.changes import parse_only
     from handoff_cli.errors import BadInput
-    from handoff_cli.services.changes import parse_only
 
     wanted = parse_only(only)
     if diff is None:
@@ -74,7 +74,7 @@ def scope_of(ctx: typer.Context, today, segment, owner, since, all_):
 def empty_scope_message(ctx: typer.Context, scope, since_text: Optional[str]) -> Optional[str]:
     """What an empty health or portfolio view says: which filter matched nothing, and how
     many accounts the store holds (PRODUCT.md section 6); None for the default message."""
-    from handoff_cli.services.accounts import count_accounts
+    from handoff_cli.commands.accounts import count_accounts
 
     total = count_accounts(store=get_store(ctx))
     if total == 0:
@@ -118,9 +118,9 @@ def breaches(
     """Every finding of the rules, breaches first."""
     from dataclasses import replace
 
+    from handoff_cli.commands.changes import keep_only
     from handoff_cli.queries.reports import breaches_report
-    from handoff_cli.render_reports import emit_breaches
-    from handoff_cli.services.changes import keep_only
+    from handoff_cli.render.reports import emit_breaches
 
     today = report_day(ctx, as_of, known_at)
     baseline, wanted = baseline_of(ctx, diff, only, today)
@@ -153,7 +153,7 @@ def health(
 ) -> None:
     """Health score of every account, lowest first."""
     from handoff_cli.queries.reports import health_report
-    from handoff_cli.render_reports import emit_health
+    from handoff_cli.render.reports import emit_health
 
     today = report_day(ctx, as_of, known_at)
     scope = scope_of(ctx, today, segment, owner, since, all_)

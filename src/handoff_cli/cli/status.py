@@ -55,7 +55,7 @@ def status(
     baseline, _ = baseline_of(ctx, diff, None, today)
     if account is not None:
         from handoff_cli.queries.reports import account_brief
-        from handoff_cli.render_reports import emit_brief
+        from handoff_cli.render.reports import emit_brief
 
         brief = account_brief(account, store=get_store(ctx), today=today, config=get_config(ctx), baseline=baseline)
         emit_brief(brief, fmt=fmt, full=full)
@@ -66,7 +66,7 @@ def status(
 
         raise BadInput("--diff works on `status ACCOUNT` (the brief) and `report breaches`; name an account")
     from handoff_cli.queries.reports import portfolio_status
-    from handoff_cli.render_reports import emit_portfolio
+    from handoff_cli.render.reports import emit_portfolio
 
     scope = scope_of(ctx, today, segment, owner, since, all_)
     report = portfolio_status(scope=scope, store=get_store(ctx), today=today, config=get_config(ctx))
@@ -85,7 +85,7 @@ def timeline(
 ) -> None:
     """Every dated fact of one account in date order (the table shows the latest --limit)."""
     from handoff_cli.queries.reports import timeline as build_timeline
-    from handoff_cli.render_reports import emit_timeline
+    from handoff_cli.render.reports import emit_timeline
 
     today = report_day(ctx, as_of, known_at)
     emit_timeline(

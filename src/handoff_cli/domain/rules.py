@@ -31,7 +31,7 @@ class Finding:
     weight: int
     # the milestone's title, for milestone-overdue: part of the finding's identity
     milestone: Optional[str] = None
-    # set by the reports that know them (services/changes.py): an ack in force, the change since a baseline
+    # set by the reports that know them (commands/changes.py): an ack in force, the change since a baseline
     acknowledged: Optional[Mapping[str, Any]] = None
     change: Optional[str] = None
 

@@ -14,14 +14,14 @@ from datetime import date
 from operator import attrgetter
 from typing import Any, Optional, Union
 
+from handoff_cli.commands.changes import LastRun, apply_acks, counts_as_breach, diff, read_acks, read_last_run
 from handoff_cli.config import Config
 from handoff_cli.domain.facts import Facts, lag_by_motion, projected_first_value
 from handoff_cli.domain.health import Health, health, stage
 from handoff_cli.domain.rules import Finding, evaluator, sort_findings
 from handoff_cli.queries.facts import iter_facts, read_lag_samples
-from handoff_cli.services.changes import LastRun, apply_acks, counts_as_breach, diff, read_acks, read_last_run
-from handoff_cli.services.lookup import lookup_account
 from handoff_cli.store import Reader, Store, as_date, to_date
+from handoff_cli.store.lookup import lookup_account
 from handoff_cli.text import quoted
 from handoff_cli.vocab import BREACH, OWNER_ROLES, ROLES
 
@@ -112,7 +112,7 @@ def breaches_report(
 ) -> BreachesReport:
     """The findings of the accounts in scope, in the order findings sort: breaches first,
     then by account (ignoring case), then in the order of the rules table. With a baseline,
-    each finding carries its change since then (services/changes.py)."""
+    each finding carries its change since then (commands/changes.py)."""
     findings: list[Finding] = []
     n_scope = 0
     last_run = None
@@ -166,7 +166,7 @@ def _baseline_findings(
             return [], "nothing"
         return list(last_run.findings), "last-run"
     assert isinstance(baseline, date)
-    from handoff_cli.journal import parse_known_at
+    from handoff_cli.store.journal import parse_known_at
 
     then = Store(store.url)
     then.known_at = parse_known_at(baseline.isoformat(), today=baseline)
